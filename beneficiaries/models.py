@@ -1,0 +1,336 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from soli_dome.models import TimeStampedModel
+from soli_dome.users.permissions import Scope, scope_of
+
+from .search import fold, national_digits
+
+
+class Commune(models.Model):
+    """The 21 communes of Clermont Auvergne Métropole, loaded by a data migration."""
+
+    name = models.CharField(_("nom"), max_length=100)
+    insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
+    postal_code = models.CharField(_("code postal"), max_length=5)
+    population = models.PositiveIntegerField(_("population (2021)"), default=0)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def years_ago(years, today):
+    """The date ``years`` years before ``today`` (29 February becomes 28 February)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+class BeneficiaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The files ``user`` may open: all for a coordinator, the assigned ones for an
+        accompanier, their own for a beneficiary, none otherwise."""
+        scope = scope_of(user)
+        if scope is Scope.WHOLE_PROGRAMME:
+            return self.all()
+        if scope is Scope.ASSIGNED_FILES:
+            return self.filter(assignments__accompanier=user).distinct()
+        if scope is Scope.OWN_FILE:
+            return self.filter(user=user)
+        return self.none()
+
+    def followed(self):
+        """Files still being accompanied (not closed)."""
+        return self.exclude(status=Beneficiary.Status.CLOSED)
+
+    def without_contact_since(self, days, today=None):
+        today = today or timezone.localdate()
+        limit = today - datetime.timedelta(days=days)
+        return self.followed().filter(Q(last_contact_on__lt=limit) | Q(last_contact_on=None))
+
+    def of_public(self, public, today=None):
+        """Filter on the public computed from the birth date, in the database."""
+        today = today or timezone.localdate()
+        bounds = settings.PUBLIC_AGE_BOUNDS
+        if public == Beneficiary.Public.YOUNG:
+            return self.filter(
+                birth_date__gt=years_ago(bounds["young_max"] + 1, today),
+                birth_date__lte=years_ago(bounds["young_min"], today),
+            )
+        if public == Beneficiary.Public.SENIOR:
+            return self.filter(birth_date__lte=years_ago(bounds["senior_min"], today))
+        return self.exclude(pk__in=self.of_public(Beneficiary.Public.YOUNG, today)).exclude(
+            pk__in=self.of_public(Beneficiary.Public.SENIOR, today)
+        )
+
+
+class Beneficiary(TimeStampedModel):
+    """A person accompanied by the programme. Only what the accompaniment needs is kept."""
+
+    class Public(models.TextChoices):
+        YOUNG = "young", _("Jeune (16-25 ans)")
+        SENIOR = "senior", _("Senior")
+        OUTSIDE = "outside", _("Hors publics du programme")
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Femme")
+        MAN = "man", _("Homme")
+        OTHER = "other", _("Autre")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+        PHONE_CALL = "phone_call", _("Appel téléphonique")
+        NONE = "none", _("Aucun")
+
+    class Household(models.TextChoices):
+        ALONE = "alone", _("Seul·e")
+        COUPLE = "couple", _("En couple sans enfant")
+        FAMILY = "family", _("En couple avec enfant(s)")
+        SINGLE_PARENT = "single_parent", _("Parent seul avec enfant(s)")
+        WITH_PARENTS = "with_parents", _("Chez ses parents ou sa famille")
+        SHARED = "shared", _("En colocation")
+        OTHER = "other", _("Autre")
+
+    class Housing(models.TextChoices):
+        TENANT = "tenant", _("Locataire")
+        OWNER = "owner", _("Propriétaire")
+        FJT = "fjt", _("Foyer de jeunes travailleurs (FJT)")
+        STUDENT_RESIDENCE = "student_residence", _("Résidence étudiante")
+        HOSTED = "hosted", _("Hébergé·e chez un tiers")
+        SENIOR_RESIDENCE = "senior_residence", _("Résidence autonomie ou EHPAD")
+        EMERGENCY = "emergency", _("Hébergement d'urgence ou sans logement")
+        OTHER = "other", _("Autre")
+
+    class Activity(models.TextChoices):
+        STUDENT = "student", _("Études")
+        TRAINING = "training", _("Formation ou apprentissage")
+        EMPLOYED = "employed", _("Emploi")
+        JOB_SEEKER = "job_seeker", _("Recherche d'emploi")
+        INSERTION = "insertion", _("Parcours d'insertion")
+        RETIRED = "retired", _("Retraite")
+        NO_ACTIVITY = "no_activity", _("Sans activité")
+        OTHER = "other", _("Autre")
+
+    class Resources(models.TextChoices):
+        EARNINGS = "earnings", _("Revenus d'activité")
+        PENSION = "pension", _("Pension de retraite")
+        MINIMUM_INCOME = "minimum_income", _("Minima sociaux (RSA, ASPA, AAH…)")
+        YOUTH_SCHEME = "youth_scheme", _("Allocation jeune (CEJ, bourse…)")
+        UNEMPLOYMENT = "unemployment", _("Allocation chômage")
+        NONE = "none", _("Aucune ressource")
+        OTHER = "other", _("Autre")
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Premier contact")
+        ACTIVE = "active", _("Accompagnement en cours")
+        PAUSED = "paused", _("En pause")
+        CLOSED = "closed", _("Clôturé")
+
+    class ExitReason(models.TextChoices):
+        GOALS_REACHED = "goals_reached", _("Objectifs atteints")
+        MOVED = "moved", _("Déménagement")
+        REFERRED = "referred", _("Relais vers un autre acteur")
+        NO_LONGER_WANTED = "no_longer_wanted", _("Ne souhaite plus être accompagné·e")
+        LOST_CONTACT = "lost_contact", _("Perte de contact")
+        OTHER = "other", _("Autre")
+
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    birth_date = models.DateField(_("date de naissance"))
+    gender = models.CharField(_("genre"), max_length=10, choices=Gender, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_channel = models.CharField(
+        _("moyen de contact préféré"), max_length=12, choices=Channel, default=Channel.SMS
+    )
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="beneficiaries",
+        help_text=_("Laisser vide pour une commune hors de la métropole."),
+    )
+    household = models.CharField(_("foyer"), max_length=20, choices=Household, blank=True)
+    housing = models.CharField(_("logement"), max_length=20, choices=Housing, blank=True)
+    main_activity = models.CharField(
+        _("activité principale"), max_length=20, choices=Activity, blank=True
+    )
+    resources = models.CharField(
+        _("ressources principales"), max_length=20, choices=Resources, blank=True
+    )
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PROSPECT)
+    entry_date = models.DateField(_("date d'entrée"), default=timezone.localdate)
+    exit_date = models.DateField(_("date de sortie"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("motif de sortie"), max_length=20, choices=ExitReason, blank=True
+    )
+    last_contact_on = models.DateField(
+        _("dernier contact"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Date du dernier échange avec la personne ; elle fait courir la durée "
+            "de conservation du dossier."
+        ),
+    )
+    # Folded copies kept by save(), so that searches ignore accents, case and phone formats.
+    search_name = models.CharField(max_length=210, editable=False, db_index=True, default="")
+    phone_digits = models.CharField(max_length=20, editable=False, default="")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="beneficiary_file",
+    )
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bénéficiaire")
+        verbose_name_plural = _("bénéficiaires")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exit_date__isnull=True) | Q(exit_date__gte=models.F("entry_date")),
+                name="beneficiary_exit_after_entry",
+                violation_error_message=_("La date de sortie suit la date d'entrée."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(exit_date__isnull=False),
+                name="beneficiary_closed_has_exit_date",
+                violation_error_message=_("Un dossier clôturé a une date de sortie."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(f"{self.first_name} {self.last_name}")
+        self.phone_digits = national_digits(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_name", "phone_digits"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:beneficiary_detail", args=[self.pk])
+
+    def age(self, today=None):
+        today = today or timezone.localdate()
+        had_birthday = (today.month, today.day) >= (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - (0 if had_birthday else 1)
+
+    def public(self, today=None):
+        """Young (16–25) or senior (60+) by default; the bounds are in settings."""
+        bounds = settings.PUBLIC_AGE_BOUNDS
+        age = self.age(today)
+        if bounds["young_min"] <= age <= bounds["young_max"]:
+            return self.Public.YOUNG
+        if age >= bounds["senior_min"]:
+            return self.Public.SENIOR
+        return self.Public.OUTSIDE
+
+    def get_public_display(self):
+        return self.Public(self.public()).label
+
+    @property
+    def is_eligible(self):
+        return self.public() != self.Public.OUTSIDE
+
+    def primary_accompanier(self):
+        """Reads ``self.assignments``: prefetch them in lists."""
+        return next((a.accompanier for a in self.assignments.all() if a.is_primary), None)
+
+
+class Assignment(TimeStampedModel):
+    """An accompanier following a beneficiary. One primary per file, possibly others."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="assignments"
+    )
+    accompanier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accompagnateur·rice"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        limit_choices_to={"role": "accompanier"},
+    )
+    is_primary = models.BooleanField(_("référent·e principal·e"), default=False)
+
+    class Meta:
+        verbose_name = _("suivi")
+        verbose_name_plural = _("suivis")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "accompanier"],
+                name="assignment_unique_accompanier",
+                violation_error_message=_(
+                    "Cette personne est déjà suivie par cet·te accompagnateur·rice."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["beneficiary"],
+                condition=Q(is_primary=True),
+                name="assignment_one_primary_per_beneficiary",
+                violation_error_message=_(
+                    "Un dossier n'a qu'un·e accompagnateur·rice principal·e."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.accompanier} → {self.beneficiary}"
+
+
+class Consent(TimeStampedModel):
+    """A consent given (or refused) by the person, with who recorded it and when."""
+
+    class Kind(models.TextChoices):
+        DATA_PROCESSING = "data_processing", _("Traitement de ses données pour l'accompagnement")
+        REMINDERS = "reminders", _("Recevoir des rappels")
+        PARTNER_SHARING = "partner_sharing", _("Partage d'informations avec un partenaire")
+        RESEARCH = "research", _("Utilisation anonymisée pour la recherche")
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("consentement"), max_length=20, choices=Kind)
+    is_given = models.BooleanField(_("donné"), default=True)
+    recorded_on = models.DateField(_("recueilli le"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recueilli par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "kind"],
+                name="consent_one_per_kind",
+                violation_error_message=_("Ce consentement est déjà enregistré."),
+            )
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()

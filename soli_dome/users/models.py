@@ -1,0 +1,83 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager):
+    """Users log in with their e-mail address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in. ``role`` says which part of the programme they may see.
+
+    ``is_staff`` keeps Django's meaning (may open the technical administration); programme
+    staff are coordinators and accompaniers, see ``is_programme_staff``.
+    """
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinateur·rice")
+        ACCOMPANIER = "accompanier", _("Accompagnateur·rice")
+        BENEFICIARY = "beneficiary", _("Bénéficiaire")
+
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rices")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_case_insensitive",
+                violation_error_message=_("Un compte existe déjà avec cette adresse e-mail."),
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_coordinator(self):
+        return self.role == self.Role.COORDINATOR
+
+    @property
+    def is_accompanier(self):
+        return self.role == self.Role.ACCOMPANIER
+
+    @property
+    def is_beneficiary(self):
+        return self.role == self.Role.BENEFICIARY
+
+    @property
+    def is_programme_staff(self):
+        """Coordinators and accompaniers: the people who work with beneficiary files."""
+        return self.role in {self.Role.COORDINATOR, self.Role.ACCOMPANIER}

@@ -1,0 +1,80 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from beneficiaries.models import Assignment, Beneficiary
+from soli_dome.users.models import User
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = {
+    "coordination@example.org": User.Role.COORDINATOR,
+    "accompagnateur1@example.org": User.Role.ACCOMPANIER,
+    "accompagnateur2@example.org": User.Role.ACCOMPANIER,
+    "beneficiaire1@example.org": User.Role.BENEFICIARY,
+    "beneficiaire2@example.org": User.Role.BENEFICIARY,
+}
+
+
+def snapshot():
+    return (
+        sorted(User.objects.values_list("email", "role", "password")),
+        sorted(Beneficiary.objects.values_list("first_name", "last_name", "status", "user")),
+        sorted(Assignment.objects.values_list("beneficiary", "accompanier", "is_primary")),
+    )
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_creates_the_demo_accounts_with_their_roles(seeded):
+    assert dict(User.objects.values_list("email", "role")) == ACCOUNTS
+
+
+def test_every_demo_account_logs_in_with_the_demo_password(seeded, client):
+    assert all(client.login(email=email, password="solidome-demo") for email in ACCOUNTS)
+
+
+def test_each_demo_beneficiary_is_followed_by_their_accompanier(seeded):
+    followers = {
+        email: list(
+            Assignment.objects.filter(beneficiary__user__email=email).values_list(
+                "accompanier__email", flat=True
+            )
+        )
+        for email in ["beneficiaire1@example.org", "beneficiaire2@example.org"]
+    }
+    assert followers == {
+        "beneficiaire1@example.org": ["accompagnateur1@example.org"],
+        "beneficiaire2@example.org": ["accompagnateur2@example.org"],
+    }
+
+
+def test_each_accompanier_follows_six_people_or_more_of_both_publics(seeded):
+    for email in ["accompagnateur1@example.org", "accompagnateur2@example.org"]:
+        followed = Beneficiary.objects.filter(assignments__accompanier__email=email)
+        publics = {beneficiary.public() for beneficiary in followed}
+        assert followed.count() >= 6 and {"young", "senior"} <= publics
+
+
+def test_each_accompanier_follows_people_only_they_follow(seeded):
+    shared = Beneficiary.objects.filter(
+        assignments__accompanier__email="accompagnateur1@example.org"
+    ).filter(assignments__accompanier__email="accompagnateur2@example.org")
+    assert not shared.exists()
+
+
+def test_running_it_twice_gives_the_same_data(seeded):
+    before = snapshot()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert snapshot() == before
+
+
+def test_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")

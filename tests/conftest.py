@@ -1,0 +1,98 @@
+"""Personas and the rules for tests that need servers.
+
+With ``CI`` set, a test that needs PostgreSQL, Redis or Chromium fails when the server is
+missing; on a newcomer's laptop it is skipped with the reason, and the rest runs on SQLite.
+"""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.db import connection
+
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.users.factories import UserFactory
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def skip_or_fail(reason):
+    if IN_CI:
+        pytest.fail(f"{reason} (CI is set: this test must not be skipped)")
+    pytest.skip(reason)
+
+
+def redis_url():
+    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def tcp_answers(url, default_port):
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def requires_postgresql():
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://… to run it")
+
+
+@pytest.fixture
+def requires_redis():
+    if not tcp_answers(redis_url(), 6379):
+        skip_or_fail(f"needs Redis at {redis_url()}")
+    return redis_url()
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_inline(settings):
+    """Tasks run in the test process unless a test starts a real worker."""
+    from soli_dome.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings):
+    # Hashing passwords the production way would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(coordinator=True)
+
+
+@pytest.fixture
+def accompanier(db):
+    return UserFactory(accompanier=True)
+
+
+@pytest.fixture
+def other_accompanier(db):
+    return UserFactory(accompanier=True)
+
+
+@pytest.fixture
+def beneficiary_of():
+    def make(accompanier, **kwargs):
+        return BeneficiaryFactory(accompanied_by=accompanier, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def beneficiary_user(accompanier, beneficiary_of):
+    """A beneficiary with an account, followed by ``accompanier``."""
+    return beneficiary_of(accompanier, with_account=True).user
