@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
+from beneficiaries.phone import to_e164
 from soli_dome.users.models import User
 
 DEMO_PASSWORD = "solidome-demo"  # noqa: S105 - documented demo password
@@ -102,7 +103,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
             defaults={
                 "birth_date": datetime.date(today.year - age, 1 + index % 12, 1 + index * 3 % 28),
                 "gender": gender,
-                "phone": _phone(index),
+                "phone": to_e164(_phone(index)),
                 "email": email or f"{first_name.lower()}.{last_name.lower()}@example.net",
                 "preferred_channel": Beneficiary.Channel.SMS,
                 "commune": communes.get(insee),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from soli_dome.users.models import User
 
 from .models import Beneficiary, Commune
+from .phone import to_e164
 from .search import fold, national_digits
 
 
@@ -65,3 +66,120 @@ class BeneficiaryFilterForm(forms.Form):
         if data["accompanier"]:
             queryset = queryset.filter(assignments__accompanier=data["accompanier"])
         return queryset.order_by(*self.SORTS.get(data["sort"] or "name"))
+
+
+class BeneficiaryForm(forms.ModelForm):
+    """Create or edit a file. Two soft checks ask for an explicit confirmation instead of
+    refusing: a birth date outside the programme's publics, and a likely duplicate."""
+
+    confirm_outside_public = forms.BooleanField(
+        label=_("Je confirme l'accompagnement de cette personne hors des publics du programme"),
+        required=False,
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("Je confirme qu'il s'agit d'une autre personne"), required=False
+    )
+    primary_accompanier = forms.ModelChoiceField(
+        label=_("Accompagnateur·rice principal·e"),
+        queryset=User.objects.filter(role=User.Role.ACCOMPANIER, is_active=True),
+        required=False,
+        empty_label=_("À désigner plus tard"),
+    )
+    # The version the person started from: a concurrent change is refused, their text kept.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "gender",
+            "phone",
+            "email",
+            "preferred_channel",
+            "commune",
+            "household",
+            "housing",
+            "main_activity",
+            "resources",
+            "entry_date",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "entry_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.duplicates = []
+        self.fields["commune"].empty_label = _("Autre commune (hors métropole)")
+        self.fields["phone"].help_text = _("Par exemple 06 12 34 56 78.")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+            self.fields["phone"].initial = self.instance.phone_display
+        if not (user.is_coordinator and not self.instance.pk):
+            del self.fields["primary_accompanier"]
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return to_e164(phone) if phone else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") != self._stored_version():
+            raise forms.ValidationError(
+                _(
+                    "Ce dossier a été modifié par quelqu'un d'autre pendant votre saisie. "
+                    "Vos changements ne sont pas enregistrés : rechargez la page pour voir "
+                    "la dernière version, puis reportez-les."
+                ),
+                code="concurrent_edit",
+            )
+        if cleaned.get("birth_date") and not self.errors:
+            self._check_public(cleaned)
+            self._check_duplicates(cleaned)
+        return cleaned
+
+    def _stored_version(self):
+        stored = Beneficiary.objects.filter(pk=self.instance.pk).values_list("updated_at")
+        return stored.get()[0].isoformat()
+
+    def _check_public(self, cleaned):
+        candidate = Beneficiary(birth_date=cleaned["birth_date"])
+        if not candidate.is_eligible and not cleaned.get("confirm_outside_public"):
+            self.add_error(
+                "confirm_outside_public",
+                _(
+                    "Cette personne a %(age)s ans : hors des publics du programme (jeunes de "
+                    "16 à 25 ans, seniors). Cochez la case pour confirmer."
+                )
+                % {"age": candidate.age()},
+            )
+
+    def _check_duplicates(self, cleaned):
+        candidate = Beneficiary(
+            pk=self.instance.pk,
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+            birth_date=cleaned["birth_date"],
+            phone=cleaned.get("phone", ""),
+            email=cleaned.get("email", ""),
+        )
+        duplicates = list(Beneficiary.objects.likely_duplicates_of(candidate)[:5])
+        visible_pks = set(
+            Beneficiary.objects.visible_to(self.user)
+            .filter(pk__in=[duplicate.pk for duplicate in duplicates])
+            .values_list("pk", flat=True)
+        )
+        # A file the person may not open is mentioned without a link or a name.
+        self.duplicates = [(duplicate, duplicate.pk in visible_pks) for duplicate in duplicates]
+        if self.duplicates and not cleaned.get("confirm_not_duplicate"):
+            self.add_error(
+                "confirm_not_duplicate",
+                _(
+                    "Un dossier ressemblant existe déjà. Vérifiez-le, puis cochez la case si "
+                    "c'est bien une autre personne."
+                ),
+            )

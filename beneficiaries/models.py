@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from soli_dome.models import TimeStampedModel
 from soli_dome.users.permissions import Scope, scope_of
 
+from .phone import display_phone
 from .search import fold, national_digits
 
 
@@ -50,6 +51,18 @@ class BeneficiaryQuerySet(models.QuerySet):
         if scope is Scope.OWN_FILE:
             return self.filter(user=user)
         return self.none()
+
+    def likely_duplicates_of(self, beneficiary):
+        """Other files with the same name and birth date, or the same phone or e-mail."""
+        condition = Q(
+            search_name=fold(f"{beneficiary.first_name} {beneficiary.last_name}"),
+            birth_date=beneficiary.birth_date,
+        )
+        if beneficiary.phone:
+            condition |= Q(phone_digits=national_digits(beneficiary.phone))
+        if beneficiary.email:
+            condition |= Q(email__iexact=beneficiary.email)
+        return self.filter(condition).exclude(pk=beneficiary.pk)
 
     def followed(self):
         """Files still being accompanied (not closed)."""
@@ -247,6 +260,10 @@ class Beneficiary(TimeStampedModel):
         if age >= bounds["senior_min"]:
             return self.Public.SENIOR
         return self.Public.OUTSIDE
+
+    @property
+    def phone_display(self):
+        return display_phone(self.phone)
 
     def get_public_display(self):
         return self.Public(self.public()).label

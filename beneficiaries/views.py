@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from soli_dome.audit.models import AuditEntry, record
-from soli_dome.users.permissions import staff_required
+from soli_dome.users.permissions import coordinator_required, staff_required
 
-from .forms import BeneficiaryFilterForm
+from .forms import BeneficiaryFilterForm, BeneficiaryForm
 from .models import Assignment, Beneficiary
+from .services import create_beneficiary, update_beneficiary
 
 PAGE_SIZE = 25
 
@@ -50,4 +54,44 @@ def beneficiary_detail(request, pk):
         request,
         "beneficiaries/beneficiary_detail.html",
         {"beneficiary": beneficiary, "consents": consents},
+    )
+
+
+@staff_required
+def beneficiary_create(request):
+    form = BeneficiaryForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        beneficiary = create_beneficiary(form=form, by=request.user)
+        messages.success(request, _("Le dossier de %(name)s est créé.") % {"name": beneficiary})
+        return redirect(beneficiary)
+    return render(request, "beneficiaries/beneficiary_form.html", {"form": form})
+
+
+@staff_required
+def beneficiary_update(request, pk):
+    with transaction.atomic():
+        # Locked while the form compares versions, so two saves cannot both pass the check.
+        visible = Beneficiary.objects.visible_to(request.user)
+        if request.method == "POST":
+            visible = Beneficiary.objects.select_for_update().filter(pk__in=visible.values("pk"))
+        beneficiary = get_object_or_404(visible, pk=pk)
+        form = BeneficiaryForm(request.POST or None, instance=beneficiary, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            update_beneficiary(form=form, by=request.user)
+            messages.success(request, _("Les changements sont enregistrés."))
+            return redirect(beneficiary)
+    return render(
+        request, "beneficiaries/beneficiary_form.html", {"form": form, "beneficiary": beneficiary}
+    )
+
+
+@coordinator_required
+def beneficiary_access_log(request, pk):
+    """Who read or changed this file."""
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    entries = Paginator(AuditEntry.objects.about(beneficiary), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "beneficiaries/beneficiary_access_log.html",
+        {"beneficiary": beneficiary, "page": entries},
     )

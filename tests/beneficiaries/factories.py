@@ -13,9 +13,7 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     birth_date = factory.LazyFunction(
         lambda: timezone.localdate() - datetime.timedelta(days=20 * 365)
     )
-    phone = factory.Sequence(
-        lambda n: f"06 {n // 10000 % 100:02d} {n // 100 % 100:02d} {n % 100:02d} 00"
-    )
+    phone = factory.Sequence(lambda n: f"+336{n:08d}")
     status = Beneficiary.Status.ACTIVE
     commune = factory.LazyFunction(lambda: Commune.objects.get(insee_code="63113"))
 
