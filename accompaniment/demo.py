@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from beneficiaries.communes import load_metropole_communes
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
 from beneficiaries.phone import to_e164
 from soli_dome.users.models import User
@@ -90,6 +91,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
     for email, first_name, last_name, role in STAFF:
         accounts[email] = _account(email, first_name, last_name, role, password)
     coordinator = accounts["coordination@example.org"]
+    load_metropole_communes(Commune)
     communes = {commune.insee_code: commune for commune in Commune.objects.all()}
 
     for index, row in enumerate(BENEFICIARIES):

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from beneficiaries.models import Assignment, Beneficiary
-from soli_dome.users.permissions import beneficiary_required, staff_required
+from soli_dome.users.permissions import staff_required
 
 DASHBOARD_LIST_SIZE = 10
 
@@ -28,15 +28,3 @@ def dashboard(request):
         context["without_primary"] = without_primary[:DASHBOARD_LIST_SIZE]
         context["without_primary_count"] = without_primary.count()
     return render(request, "accompaniment/dashboard.html", context)
-
-
-@beneficiary_required
-def portal_home(request):
-    """The beneficiary's own page. Staff-private notes never reach it."""
-    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user))
-    assignments = beneficiary.assignments.select_related("accompanier").order_by("-is_primary")
-    return render(
-        request,
-        "accompaniment/portal_home.html",
-        {"beneficiary": beneficiary, "assignments": assignments},
-    )

@@ -1,0 +1,17 @@
+from .closing import ExitReview
+from .plans import Goal, GoalChange, Step, Theme
+from .sessions import Note, Participation, Session
+from .workshops import Registration, Workshop
+
+__all__ = [
+    "ExitReview",
+    "Goal",
+    "GoalChange",
+    "Note",
+    "Participation",
+    "Registration",
+    "Session",
+    "Step",
+    "Theme",
+    "Workshop",
+]

@@ -1,0 +1,112 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accompaniment.models import (
+    Goal,
+    Note,
+    Participation,
+    Registration,
+    Session,
+    Step,
+    Theme,
+    Workshop,
+)
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.users.factories import UserFactory
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Thème {n}")
+
+    class Meta:
+        model = Theme
+        django_get_or_create = ["name"]
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    theme = factory.SubFactory(ThemeFactory)
+    title = factory.Sequence(lambda n: f"Objectif {n}")
+    created_by = factory.SubFactory(UserFactory, accompanier=True)
+
+    class Meta:
+        model = Goal
+
+    class Params:
+        achieved = factory.Trait(
+            status=Goal.Status.ACHIEVED, closed_on=factory.LazyFunction(timezone.localdate)
+        )
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+
+    class Meta:
+        model = Step
+
+    class Params:
+        done = factory.Trait(is_done=True, done_on=factory.LazyFunction(timezone.localdate))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session; ``participants=[beneficiary, …]`` adds them as expected participants."""
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
+    accompanier = factory.SubFactory(UserFactory, accompanier=True)
+    place = "Local Soli'dôme, Clermont-Ferrand"
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    class Params:
+        held = factory.Trait(
+            status=Session.Status.HELD,
+            starts_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2)),
+        )
+        cancelled = factory.Trait(status=Session.Status.CANCELLED)
+
+    @factory.post_generation
+    def participants(self, create, beneficiaries, **kwargs):
+        if create and beneficiaries:
+            attendance = (
+                Participation.Attendance.PRESENT
+                if self.status == Session.Status.HELD
+                else Participation.Attendance.EXPECTED
+            )
+            for beneficiary in beneficiaries:
+                Participation.objects.create(
+                    session=self, beneficiary=beneficiary, attendance=attendance
+                )
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Atelier cuisine {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    place = "Cuisine partagée, Clermont-Ferrand"
+    capacity = 8
+    organiser = factory.SubFactory(UserFactory, accompanier=True)
+
+    class Meta:
+        model = Workshop
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    workshop = factory.SubFactory(WorkshopFactory)
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    status = Registration.Status.REGISTERED
+
+    class Meta:
+        model = Registration
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    author = factory.SubFactory(UserFactory, accompanier=True)
+    text = "Appel pour préparer le prochain rendez-vous."
+
+    class Meta:
+        model = Note
