@@ -272,6 +272,17 @@ class Beneficiary(TimeStampedModel):
     def is_eligible(self):
         return self.public() != self.Public.OUTSIDE
 
+    def record_contact(self, on):
+        """A contact with the person on date ``on``: moves ``last_contact_on`` forward only,
+        in one conditional UPDATE so that concurrent sessions cannot move it back."""
+        updated = (
+            Beneficiary.objects.filter(pk=self.pk)
+            .filter(Q(last_contact_on__lt=on) | Q(last_contact_on=None))
+            .update(last_contact_on=on)
+        )
+        if updated:
+            self.last_contact_on = on
+
     def primary_accompanier(self):
         """Reads ``self.assignments``: prefetch them in lists."""
         return next((a.accompanier for a in self.assignments.all() if a.is_primary), None)

@@ -244,3 +244,6 @@ PUBLIC_AGE_BOUNDS = {
 }
 NO_CONTACT_ALERT_DAYS = env_int("NO_CONTACT_ALERT_DAYS", 30)
 CSP_EXTRA_IMG_SOURCES = env_list("CSP_EXTRA_IMG_SOURCES")
+# Events of the staff iCalendar feeds carry at most a first name and initial, the time and the
+# place; with this off they carry only the time ("Rendez-vous Soli'dôme").
+CALENDAR_FEED_SHOWS_DETAILS = env_bool("CALENDAR_FEED_SHOWS_DETAILS", True)
