@@ -10,6 +10,16 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from accompaniment.models import (
+    Goal,
+    Note,
+    Participation,
+    Registration,
+    Session,
+    Step,
+    Theme,
+    Workshop,
+)
 from beneficiaries.communes import load_metropole_communes
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
 from beneficiaries.phone import to_e164
@@ -139,7 +149,207 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
                 kind=kind,
                 defaults={"is_given": True, "recorded_on": entry_date, "recorded_by": coordinator},
             )
+        if accompanier_email and status != Beneficiary.Status.PROSPECT:
+            _accompaniment(beneficiary, accounts[accompanier_email], contact_days, index, today)
+    _workshops(accounts, today)
     return [(email, user.get_role_display()) for email, user in accounts.items()]
+
+
+THEMES = {
+    "budget": "Budget alimentaire",
+    "cooking": "Savoir-faire culinaires",
+    "health": "Nutrition et santé",
+    "local": "Approvisionnement local et durable",
+    "rights": "Accès aux droits et à l'aide alimentaire",
+    "doume": "Monnaie locale (la Doume)",
+    "social": "Lien social",
+}
+
+# Plans by public: (theme, goal, status, target in days, [(step, owner, due in days, done)])
+G, S = Goal.Status, Step.Owner
+# fmt: off
+PLANS = {
+    Beneficiary.Public.YOUNG: [
+        ("cooking", "Cuisiner des repas simples et équilibrés", G.IN_PROGRESS, 30, [
+            ("Choisir trois recettes à moins de 2 € la part", S.TOGETHER, -10, True),
+            ("Participer à un atelier cuisine", S.BENEFICIARY, 7, False),
+            ("Cuisiner une recette seul·e et la raconter", S.BENEFICIARY, 14, False),
+        ]),
+        ("budget", "Tenir un budget alimentaire sur un mois", G.TO_START, 60, [
+            ("Noter ses courses pendant deux semaines", S.BENEFICIARY, 5, False),
+            ("Faire le point sur les dépenses ensemble", S.TOGETHER, 20, False),
+        ]),
+        ("rights", "Ouvrir ses droits à l'aide alimentaire", G.ACHIEVED, -20, [
+            ("Prendre rendez-vous à l'épicerie solidaire", S.ACCOMPANIER, -40, True),
+        ]),
+    ],
+    Beneficiary.Public.SENIOR: [
+        ("social", "Retrouver le plaisir de cuisiner et de partager un repas", G.IN_PROGRESS, 45, [
+            ("Venir au repas partagé du jeudi", S.BENEFICIARY, 3, False),
+            ("Inviter une voisine à l'atelier", S.BENEFICIARY, 21, False),
+        ]),
+        ("local", "Découvrir le marché de producteurs du quartier", G.IN_PROGRESS, 20, [
+            ("Visiter le marché avec l'accompagnateur·rice", S.TOGETHER, -5, True),
+            ("Y faire ses courses seul·e une fois", S.BENEFICIARY, 10, False),
+        ]),
+        ("doume", "Payer ses courses en Doume", G.DROPPED, -15, [
+            ("Ouvrir un compte Doume", S.TOGETHER, -30, False),
+        ]),
+    ],
+}
+# fmt: on
+
+SUMMARIES = [
+    "Nous avons parlé de vos repas de la semaine et choisi ensemble deux recettes faciles.",
+    "Vous avez découvert le marché et repéré deux producteurs qui acceptent la Doume.",
+    "Nous avons fait le point sur votre budget courses : l'objectif avance bien.",
+]
+PRIVATE_NOTES = [
+    "Fatigue en ce moment, à surveiller. Pas de frigo en état de marche : voir avec le FJT.",
+    "Situation budgétaire tendue ce mois-ci ; orienter vers l'épicerie solidaire si besoin.",
+    "Isolement marqué depuis le décès du conjoint ; très motivé·e par les ateliers collectifs.",
+]
+
+
+def _accompaniment(beneficiary, accompanier, contact_days, index, today):
+    """A plan, two held sessions and, for an ongoing file, a coming appointment."""
+    themes = {key: Theme.objects.get_or_create(name=name)[0] for key, name in THEMES.items()}
+    public = beneficiary.public(today)
+    for position, (theme, title, status, target, steps) in enumerate(PLANS[public]):
+        closed = status in {Goal.Status.ACHIEVED, Goal.Status.DROPPED}
+        goal, _ = Goal.objects.update_or_create(
+            beneficiary=beneficiary,
+            title=title,
+            defaults={
+                "theme": themes[theme],
+                "status": status,
+                "target_date": today + datetime.timedelta(days=target),
+                "closed_on": today + datetime.timedelta(days=target) if closed else None,
+                "position": position,
+                "created_by": accompanier,
+            },
+        )
+        for step_position, (step_title, owner, due, done) in enumerate(steps):
+            Step.objects.update_or_create(
+                goal=goal,
+                title=step_title,
+                defaults={
+                    "owner": owner,
+                    "due_date": today + datetime.timedelta(days=due),
+                    "is_done": done,
+                    "done_on": today + datetime.timedelta(days=due) if done else None,
+                    "position": step_position,
+                },
+            )
+    last_contact = contact_days or 10
+    for number, days_ago in enumerate([last_contact + 21, last_contact]):
+        _session(
+            beneficiary,
+            accompanier,
+            key=f"{PRIVATE_NOTES[(index + number) % 3]} (Rendez-vous n°{number + 1} "
+            f"avec {beneficiary.first_name}.)",
+            starts_at=_at(today - datetime.timedelta(days=days_ago), 10 + number),
+            status=Session.Status.HELD,
+            summary=SUMMARIES[(index + number) % 3],
+            themes=[themes["cooking"], themes["budget"]] if number else [themes["local"]],
+        )
+    if beneficiary.status == Beneficiary.Status.ACTIVE:
+        _session(
+            beneficiary,
+            accompanier,
+            key=f"Préparer le bilan des objectifs avec {beneficiary.first_name}.",
+            starts_at=_at(today + datetime.timedelta(days=1 + index % 6), 9 + index % 7),
+            status=Session.Status.PLANNED,
+            summary="",
+            themes=[themes["cooking"]],
+        )
+    Note.objects.update_or_create(
+        beneficiary=beneficiary,
+        text="Appel pour confirmer le prochain rendez-vous, la personne sera présente.",
+        defaults={
+            "author": accompanier,
+            "is_contact": True,
+            "happened_on": today - datetime.timedelta(days=last_contact),
+        },
+    )
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def _session(beneficiary, accompanier, *, key, starts_at, status, summary, themes):
+    """Demo sessions are found again by their private note, which is unique to each."""
+    session, _ = Session.objects.update_or_create(
+        accompanier=accompanier,
+        private_notes=key,
+        defaults={
+            "starts_at": starts_at,
+            "status": status,
+            "modality": Session.Modality.IN_PERSON,
+            "place": "Local Soli'dôme, 12 rue Fontgiève, Clermont-Ferrand",
+            "duration_minutes": 60,
+            "shared_summary": summary,
+            "next_steps": "Revoir les recettes choisies au prochain rendez-vous."
+            if summary
+            else "",
+        },
+    )
+    session.themes.set(themes)
+    attendance = (
+        Participation.Attendance.PRESENT
+        if status == Session.Status.HELD
+        else Participation.Attendance.EXPECTED
+    )
+    Participation.objects.update_or_create(
+        session=session, beneficiary=beneficiary, defaults={"attendance": attendance}
+    )
+
+
+# fmt: off
+WORKSHOPS = [
+    ("Atelier cuisine : soupes de saison à petit prix", "cooking", 4, 18,
+     "Cuisine partagée de la Maison des solidarités, Clermont-Ferrand", "", 8,
+     "accompagnateur1@example.org"),
+    ("Visite de ferme maraîchère et cueillette", "local", 9, 14,
+     "Ferme des Sauzes, Pont-du-Château", "Ferme des Sauzes", 12,
+     "accompagnateur2@example.org"),
+    ("Marché de producteurs et paiement en Doume", "doume", 12, 10,
+     "Marché Saint-Joseph, Clermont-Ferrand", "", 6, "accompagnateur1@example.org"),
+]
+# fmt: on
+
+
+def _workshops(accounts, today):
+    followed = list(
+        Beneficiary.objects.followed().exclude(status=Beneficiary.Status.PROSPECT).order_by("pk")
+    )
+    for index, row in enumerate(WORKSHOPS):
+        title, theme, in_days, hour, place, host, capacity, organiser = row
+        workshop, _ = Workshop.objects.update_or_create(
+            title=title,
+            defaults={
+                "description": "Un moment convivial, ouvert à toutes et tous, sans inscription "
+                "payante.",
+                "starts_at": _at(today + datetime.timedelta(days=in_days), hour),
+                "place": place,
+                "host_name": host,
+                "capacity": capacity,
+                "organiser": accounts[organiser],
+                "status": Workshop.Status.OPEN,
+            },
+        )
+        workshop.themes.set([Theme.objects.get(name=THEMES[theme])])
+        for position, beneficiary in enumerate(followed[index::2][: capacity + 1]):
+            Registration.objects.update_or_create(
+                workshop=workshop,
+                beneficiary=beneficiary,
+                defaults={
+                    "status": Registration.Status.REGISTERED
+                    if position < capacity
+                    else Registration.Status.WAITING
+                },
+            )
 
 
 def _account(email, first_name, last_name, role, password):

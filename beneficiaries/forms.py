@@ -183,3 +183,45 @@ class BeneficiaryForm(forms.ModelForm):
                     "c'est bien une autre personne."
                 ),
             )
+
+
+class AssignmentForm(forms.Form):
+    accompanier = forms.ModelChoiceField(
+        label=_("Accompagnateur·rice"),
+        queryset=User.objects.filter(role=User.Role.ACCOMPANIER, is_active=True),
+    )
+    is_primary = forms.BooleanField(label=_("Référent·e principal·e"), required=False)
+
+
+class StatusChangeForm(forms.Form):
+    """The status changes open to a file, by its current status (closing has its own form)."""
+
+    ALLOWED = {
+        Beneficiary.Status.PROSPECT: {"activate"},
+        Beneficiary.Status.ACTIVE: {"pause"},
+        Beneficiary.Status.PAUSED: {"activate"},
+        Beneficiary.Status.CLOSED: {"reopen"},
+    }
+
+    action = forms.ChoiceField(
+        choices=[("activate", "activate"), ("pause", "pause"), ("reopen", "reopen")]
+    )
+
+    def __init__(self, *args, beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.beneficiary = beneficiary
+
+    def clean_action(self):
+        action = self.cleaned_data["action"]
+        if action not in self.ALLOWED[self.beneficiary.status]:
+            raise forms.ValidationError(_("Ce changement n'est pas possible pour ce dossier."))
+        return action
+
+
+class FollowUpFilterForm(forms.Form):
+    accompanier = forms.ModelChoiceField(
+        label=_("Accompagnateur·rice"),
+        required=False,
+        queryset=User.objects.filter(role=User.Role.ACCOMPANIER, is_active=True),
+        empty_label=_("Tous"),
+    )

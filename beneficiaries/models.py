@@ -272,6 +272,25 @@ class Beneficiary(TimeStampedModel):
     def is_eligible(self):
         return self.public() != self.Public.OUTSIDE
 
+    # Status changes. A closed file keeps its data until the retention clock runs out.
+    def activate(self):
+        self._set_status(self.Status.ACTIVE)
+
+    def pause(self):
+        self._set_status(self.Status.PAUSED)
+
+    def close(self, *, on, reason):
+        self.exit_date, self.exit_reason = on, reason
+        self._set_status(self.Status.CLOSED)
+
+    def reopen(self):
+        self.exit_date, self.exit_reason = None, ""
+        self._set_status(self.Status.ACTIVE)
+
+    def _set_status(self, status):
+        self.status = status
+        self.save(update_fields=["status", "exit_date", "exit_reason", "updated_at"])
+
     def record_contact(self, on):
         """A contact with the person on date ``on``: moves ``last_contact_on`` forward only,
         in one conditional UPDATE so that concurrent sessions cannot move it back."""

@@ -27,3 +27,43 @@ def update_beneficiary(*, form, by):
         detail=", ".join(sorted(form.changed_data))[:200],
     )
     return beneficiary
+
+
+@transaction.atomic
+def assign(*, beneficiary, accompanier, is_primary, by):
+    """Add ``accompanier`` to the file, or change their role on it. Naming a new primary
+    accompanier makes the previous one a secondary follower."""
+    if is_primary:
+        beneficiary.assignments.filter(is_primary=True).exclude(accompanier=accompanier).update(
+            is_primary=False
+        )
+    assignment, _ = Assignment.objects.update_or_create(
+        beneficiary=beneficiary, accompanier=accompanier, defaults={"is_primary": is_primary}
+    )
+    record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        detail=f"assignment: {accompanier.email}{' (primary)' if is_primary else ''}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def unassign(*, assignment, by):
+    assignment.delete()
+    record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=assignment.beneficiary,
+        detail=f"unassignment: {assignment.accompanier.email}",
+    )
+
+
+@transaction.atomic
+def change_status(*, beneficiary, action, by):
+    """``action`` is one of "activate", "pause", "reopen" (closing needs a review)."""
+    getattr(beneficiary, action)()
+    record(
+        actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail=f"status: {action}"
+    )

@@ -1,16 +1,26 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.users.permissions import coordinator_required, staff_required
 
-from .forms import BeneficiaryFilterForm, BeneficiaryForm
+from .forms import (
+    AssignmentForm,
+    BeneficiaryFilterForm,
+    BeneficiaryForm,
+    FollowUpFilterForm,
+    StatusChangeForm,
+)
 from .models import Assignment, Beneficiary
-from .services import create_beneficiary, update_beneficiary
+from .services import assign, change_status, create_beneficiary, unassign, update_beneficiary
 
 PAGE_SIZE = 25
 
@@ -94,4 +104,86 @@ def beneficiary_access_log(request, pk):
         request,
         "beneficiaries/beneficiary_access_log.html",
         {"beneficiary": beneficiary, "page": entries},
+    )
+
+
+STATUS_MESSAGES = {
+    "activate": _lazy("L'accompagnement est en cours."),
+    "pause": _lazy("L'accompagnement est mis en pause."),
+    "reopen": _lazy("Le dossier est rouvert."),
+}
+
+
+@staff_required
+@require_POST
+def beneficiary_status(request, pk):
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    form = StatusChangeForm(request.POST, beneficiary=beneficiary)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        change_status(beneficiary=beneficiary, action=action, by=request.user)
+        messages.success(request, STATUS_MESSAGES[action])
+    else:
+        messages.error(request, " ".join(form.errors.get("action", [])))
+    return redirect(beneficiary)
+
+
+@coordinator_required
+def beneficiary_assignments(request, pk):
+    """Coordinators choose who follows a file: one primary accompanier, possibly others."""
+    beneficiary = get_object_or_404(with_accompaniers(Beneficiary.objects.all()), pk=pk)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assign(beneficiary=beneficiary, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Le suivi de %(name)s est enregistré.") % {"name": beneficiary})
+        back_to = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back_to, allowed_hosts={request.get_host()}):
+            return redirect(back_to)
+        return redirect("beneficiaries:beneficiary_assignments", pk=beneficiary.pk)
+    return render(
+        request,
+        "beneficiaries/beneficiary_assignments.html",
+        {"beneficiary": beneficiary, "form": form},
+    )
+
+
+@coordinator_required
+@require_POST
+def assignment_delete(request, pk):
+    assignments = Assignment.objects.select_related("beneficiary", "accompanier")
+    assignment = get_object_or_404(assignments, pk=pk)
+    unassign(assignment=assignment, by=request.user)
+    name = assignment.accompanier
+    messages.success(request, _("%(name)s ne suit plus ce dossier.") % {"name": name})
+    return redirect("beneficiaries:beneficiary_assignments", pk=assignment.beneficiary_id)
+
+
+@coordinator_required
+def follow_up(request):
+    """Files that need the coordination: no primary accompanier, or no contact for a while."""
+    days = settings.NO_CONTACT_ALERT_DAYS
+    filter_form = FollowUpFilterForm(request.GET or None)
+    without_contact = Beneficiary.objects.without_contact_since(days)
+    if filter_form.is_valid() and filter_form.cleaned_data["accompanier"]:
+        without_contact = without_contact.filter(
+            assignments__accompanier=filter_form.cleaned_data["accompanier"]
+        )
+    has_primary = Assignment.objects.filter(beneficiary=OuterRef("pk"), is_primary=True)
+    without_primary = Beneficiary.objects.followed().filter(~Exists(has_primary))
+    by_last_contact = [F("last_contact_on").asc(nulls_first=True), F("last_name").asc()]
+    page = Paginator(
+        with_accompaniers(without_contact.order_by(*by_last_contact)), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "beneficiaries/follow_up.html",
+        {
+            "days": days,
+            "filter_form": filter_form,
+            "without_primary": with_accompaniers(without_primary.order_by(*by_last_contact)),
+            "page": page,
+            # Listed once here: every row's quick-assign menu reuses it.
+            "accompaniers": list(AssignmentForm.base_fields["accompanier"].queryset),
+            "query_without_page": "",
+        },
     )

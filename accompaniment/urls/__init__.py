@@ -1,10 +1,11 @@
 """URLs of the accompaniment app, one module per feature."""
 
-from . import dashboard, portal
+from . import closing, dashboard, portal
 
 app_name = "accompaniment"
 
 urlpatterns = [
+    *closing.urlpatterns,
     *dashboard.urlpatterns,
     *portal.urlpatterns,
 ]
