@@ -1,6 +1,6 @@
 """URLs of the accompaniment app, one module per feature."""
 
-from . import closing, dashboard, portal
+from . import closing, dashboard, portal, themes
 
 app_name = "accompaniment"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *closing.urlpatterns,
     *dashboard.urlpatterns,
     *portal.urlpatterns,
+    *themes.urlpatterns,
 ]
