@@ -20,7 +20,7 @@ def test_login_page_is_in_french_by_default(client):
 def test_login_page_switches_to_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/compte/login/"})
     response = client.get(reverse("account_login"))
-    assert '<html lang="en">' in response.text and "Sign in" in response.text
+    assert '<html lang="en">' in response.text and "Log in" in response.text
 
 
 @pytest.mark.parametrize(
