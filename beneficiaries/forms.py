@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from soli_dome.forms import VersionedForm
 from soli_dome.users.models import User
 
 from .models import Beneficiary, Commune
@@ -68,7 +69,7 @@ class BeneficiaryFilterForm(forms.Form):
         return queryset.order_by(*self.SORTS.get(data["sort"] or "name"))
 
 
-class BeneficiaryForm(forms.ModelForm):
+class BeneficiaryForm(VersionedForm):
     """Create or edit a file. Two soft checks ask for an explicit confirmation instead of
     refusing: a birth date outside the programme's publics, and a likely duplicate."""
 
@@ -85,8 +86,6 @@ class BeneficiaryForm(forms.ModelForm):
         required=False,
         empty_label=_("À désigner plus tard"),
     )
-    # The version the person started from: a concurrent change is refused, their text kept.
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Beneficiary
@@ -117,7 +116,6 @@ class BeneficiaryForm(forms.ModelForm):
         self.fields["commune"].empty_label = _("Autre commune (hors métropole)")
         self.fields["phone"].help_text = _("Par exemple 06 12 34 56 78.")
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.updated_at.isoformat()
             self.fields["phone"].initial = self.instance.phone_display
         if not (user.is_coordinator and not self.instance.pk):
             del self.fields["primary_accompanier"]
@@ -128,23 +126,10 @@ class BeneficiaryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and cleaned.get("version") != self._stored_version():
-            raise forms.ValidationError(
-                _(
-                    "Ce dossier a été modifié par quelqu'un d'autre pendant votre saisie. "
-                    "Vos changements ne sont pas enregistrés : rechargez la page pour voir "
-                    "la dernière version, puis reportez-les."
-                ),
-                code="concurrent_edit",
-            )
         if cleaned.get("birth_date") and not self.errors:
             self._check_public(cleaned)
             self._check_duplicates(cleaned)
         return cleaned
-
-    def _stored_version(self):
-        stored = Beneficiary.objects.filter(pk=self.instance.pk).values_list("updated_at")
-        return stored.get()[0].isoformat()
 
     def _check_public(self, cleaned):
         candidate = Beneficiary(birth_date=cleaned["birth_date"])

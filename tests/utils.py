@@ -4,7 +4,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVER_VARIABLES = {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}
+SERVER_VARIABLES = {
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests only
+}
 
 
 def run_manage(*args, **env):

@@ -1,12 +1,16 @@
 """URLs of the accompaniment app, one module per feature."""
 
-from . import closing, dashboard, portal, themes
+from . import calendar, closing, dashboard, plans, portal, sessions, themes, workshops
 
 app_name = "accompaniment"
 
 urlpatterns = [
+    *calendar.urlpatterns,
     *closing.urlpatterns,
     *dashboard.urlpatterns,
+    *plans.urlpatterns,
     *portal.urlpatterns,
+    *sessions.urlpatterns,
     *themes.urlpatterns,
+    *workshops.urlpatterns,
 ]

@@ -1,30 +1,99 @@
-from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
-from django.shortcuts import render
+import datetime
 
+from django import forms
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accompaniment.models import Goal, Participation, Session, Step, Workshop
 from beneficiaries.models import Assignment, Beneficiary
+from soli_dome.users.models import User
 from soli_dome.users.permissions import staff_required
 
 DASHBOARD_LIST_SIZE = 10
+GOALS_DUE_WITHIN_DAYS = 14
+STEPS_DUE_WITHIN_DAYS = 7
+
+
+class DashboardFilterForm(forms.Form):
+    """Coordinators may look at the programme through one accompanier's eyes."""
+
+    accompanier = forms.ModelChoiceField(
+        label=_("Accompagnateur·rice"),
+        required=False,
+        queryset=User.objects.filter(role=User.Role.ACCOMPANIER, is_active=True),
+        empty_label=_("Tout le programme"),
+    )
 
 
 @staff_required
 def dashboard(request):
-    visible = Beneficiary.objects.visible_to(request.user)
-    counts = Beneficiary.objects.filter(pk__in=visible.values("pk")).aggregate(
+    user = request.user
+    files = Beneficiary.objects.visible_to(user)
+    sessions = Session.objects.visible_to(user)
+    filter_form = None
+    if user.is_coordinator:
+        filter_form = DashboardFilterForm(request.GET or None)
+        focus = filter_form.cleaned_data["accompanier"] if filter_form.is_valid() else None
+        if focus:
+            files = files.filter(assignments__accompanier=focus)
+            sessions = sessions.led_by(focus)
+    else:
+        sessions = sessions.led_by(user)
+    files = Beneficiary.objects.filter(pk__in=files.values("pk"))
+
+    today = timezone.localdate()
+    day_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    week_end = day_start + datetime.timedelta(days=7 - today.weekday())
+    week_sessions = (
+        sessions.planned()
+        .between(day_start, week_end)
+        .order_by("starts_at")
+        .select_related("accompanier")
+        .prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.select_related("beneficiary"))
+        )
+    )
+    counts = files.aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in Beneficiary.Status.values}
     )
     days = settings.NO_CONTACT_ALERT_DAYS
-    without_contact = visible.without_contact_since(days).order_by("last_contact_on", "last_name")
+    without_contact = files.without_contact_since(days).order_by("last_contact_on", "last_name")
+    goals_due = (
+        Goal.objects.open()
+        .filter(
+            beneficiary__in=files.followed(),
+            target_date__lte=today + datetime.timedelta(days=GOALS_DUE_WITHIN_DAYS),
+        )
+        .select_related("beneficiary", "theme")
+        .order_by("target_date")
+    )
+    steps_due = (
+        Step.objects.pending()
+        .filter(
+            goal__in=Goal.objects.open().filter(beneficiary__in=files.followed()),
+            due_date__lte=today + datetime.timedelta(days=STEPS_DUE_WITHIN_DAYS),
+        )
+        .select_related("goal__beneficiary")
+        .order_by("due_date")
+    )
     context = {
+        "filter_form": filter_form,
+        "today": today,
+        "week_sessions": list(week_sessions),
         "status_counts": [(Beneficiary.Status(s).label, counts[s]) for s in counts],
         "no_contact_days": days,
         "without_contact": without_contact.select_related("commune")[:DASHBOARD_LIST_SIZE],
         "without_contact_count": without_contact.count(),
+        "goals_due": goals_due[:DASHBOARD_LIST_SIZE],
+        "steps_due": steps_due[:DASHBOARD_LIST_SIZE],
+        "workshops": Workshop.objects.coming().with_counts()[:5],
     }
-    if request.user.is_coordinator:
+    if user.is_coordinator:
         has_primary = Assignment.objects.filter(beneficiary=OuterRef("pk"), is_primary=True)
-        without_primary = visible.followed().filter(~Exists(has_primary)).order_by("last_name")
+        without_primary = files.followed().filter(~Exists(has_primary)).order_by("last_name")
         context["without_primary"] = without_primary[:DASHBOARD_LIST_SIZE]
         context["without_primary_count"] = without_primary.count()
     return render(request, "accompaniment/dashboard.html", context)

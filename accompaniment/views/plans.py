@@ -1,0 +1,273 @@
+"""The accompaniment plan and the notes of a file, edited from the file's page.
+
+Every form is a plain POST that redirects to the file without JavaScript; with htmx the same
+form swaps only the plan (or timeline) panel, and an inline edit form replaces its goal or
+step. Files are fetched through the user, so anyone outside gets a 404."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from accompaniment.forms.plans import (
+    GoalForm,
+    GoalStatusForm,
+    MoveForm,
+    NoteForm,
+    StepDoneForm,
+    StepForm,
+)
+from accompaniment.models import Goal, Step
+from accompaniment.services import plans as services
+from accompaniment.templatetags.plan_panels import (
+    plan_panel_context,
+    step_form_prefix,
+    timeline_panel_context,
+)
+from beneficiaries.models import Beneficiary
+from soli_dome.audit.models import AuditEntry, record
+from soli_dome.users.permissions import staff_required
+
+PLAN_PANEL = "accompaniment/includes/_plan_panel.html"
+TIMELINE_PANEL = "accompaniment/includes/_timeline.html"
+
+STATUS_NOTICES = {
+    Goal.Status.TO_START: gettext_lazy("L'objectif « %(goal)s » est remis à commencer."),
+    Goal.Status.IN_PROGRESS: gettext_lazy("L'objectif « %(goal)s » est en cours."),
+    Goal.Status.ACHIEVED: gettext_lazy("Bravo : l'objectif « %(goal)s » est atteint."),
+    Goal.Status.DROPPED: gettext_lazy(
+        "L'objectif « %(goal)s » est abandonné ; il reste dans l'historique."
+    ),
+}
+
+
+def _file(request, pk):
+    return get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+
+
+def _goal(request, pk, *, for_update=False):
+    goals = Goal.objects.visible_to(request.user).select_related("beneficiary", "theme")
+    if for_update:
+        # Locked while the form compares versions, so two saves cannot both pass the check.
+        goals = goals.select_for_update(of=("self",))
+    return get_object_or_404(goals, pk=pk)
+
+
+def _step(request, pk, *, for_update=False):
+    steps = Step.objects.visible_to(request.user).select_related("goal__beneficiary")
+    if for_update:
+        steps = steps.select_for_update(of=("self",))
+    return get_object_or_404(steps, pk=pk)
+
+
+def _plan_url(beneficiary):
+    return f"{beneficiary.get_absolute_url()}#plan"
+
+
+def _timeline_url(beneficiary):
+    return f"{beneficiary.get_absolute_url()}#timeline"
+
+
+def _vary(response):
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _plan_done(request, beneficiary, notice):
+    """After a change: the refreshed panel for htmx, else back to the file with a message."""
+    if request.htmx:
+        context = plan_panel_context(beneficiary=beneficiary, notice=notice)
+        return _vary(render(request, PLAN_PANEL, context))
+    if notice:
+        messages.success(request, notice)
+    return _vary(redirect(_plan_url(beneficiary)))
+
+
+@staff_required
+def plan_detail(request, pk):
+    """The plan panel alone (htmx "cancel" of an inline form); the file page otherwise."""
+    beneficiary = _file(request, pk)
+    if not request.htmx:
+        return _vary(redirect(_plan_url(beneficiary)))
+    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    return _vary(render(request, PLAN_PANEL, plan_panel_context(beneficiary=beneficiary)))
+
+
+@staff_required
+def goal_create(request, pk):
+    beneficiary = _file(request, pk)
+    form = GoalForm(request.POST or None, prefix="goal")
+    if request.method == "POST":
+        if form.is_valid():
+            goal = services.add_goal(beneficiary=beneficiary, form=form, by=request.user)
+            notice = _("L'objectif « %(goal)s » est ajouté au plan.") % {"goal": goal}
+            return _plan_done(request, beneficiary, notice)
+        if request.htmx:
+            context = plan_panel_context(beneficiary=beneficiary, goal_form=form)
+            return _vary(render(request, PLAN_PANEL, context))
+    return _vary(
+        render(request, "accompaniment/goal_form.html", {"beneficiary": beneficiary, "form": form})
+    )
+
+
+@staff_required
+def goal_update(request, pk):
+    with transaction.atomic():
+        goal = _goal(request, pk, for_update=request.method == "POST")
+        beneficiary = goal.beneficiary
+        form = GoalForm(request.POST or None, instance=goal, prefix=f"edit-goal{goal.pk}")
+        if request.method == "POST" and form.is_valid():
+            services.update_goal(form=form, by=request.user)
+            notice = _("L'objectif « %(goal)s » est modifié.") % {"goal": goal}
+            return _plan_done(request, beneficiary, notice)
+    if request.method == "GET":
+        record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    context = {"beneficiary": beneficiary, "goal": goal, "form": form}
+    if request.htmx:
+        response = render(request, "accompaniment/includes/_goal_form_inline.html", context)
+        # The form posts to the whole panel; its errors only replace the form itself.
+        response = reswap(retarget(response, f"#goal-{goal.pk}"), "outerHTML")
+        return _vary(response)
+    return _vary(render(request, "accompaniment/goal_form.html", context))
+
+
+@staff_required
+@require_POST
+def goal_status(request, pk):
+    goal = _goal(request, pk)
+    form = GoalStatusForm(request.POST, goal=goal)
+    if not form.is_valid():
+        # Only a stale page can send this (the buttons offer the other states).
+        notice = " ".join(form.errors.get("status", []))
+        if not request.htmx:
+            messages.error(request, notice)
+            notice = ""
+        return _plan_done(request, goal.beneficiary, notice)
+    status = form.cleaned_data["status"]
+    services.change_goal_status(goal=goal, status=status, by=request.user)
+    return _plan_done(request, goal.beneficiary, str(STATUS_NOTICES[status]) % {"goal": goal})
+
+
+@staff_required
+@require_POST
+def goal_move(request, pk):
+    goal = _goal(request, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        services.move_goal(goal=goal, direction=form.cleaned_data["direction"], by=request.user)
+    return _plan_done(request, goal.beneficiary, "")
+
+
+@staff_required
+def step_create(request, pk):
+    goal = _goal(request, pk)
+    beneficiary = goal.beneficiary
+    form = StepForm(request.POST or None, instance=Step(goal=goal), prefix=step_form_prefix(goal))
+    if request.method == "POST":
+        if form.is_valid():
+            step = services.add_step(goal=goal, form=form, by=request.user)
+            notice = _("L'action « %(step)s » est ajoutée.") % {"step": step}
+            return _plan_done(request, beneficiary, notice)
+        if request.htmx:
+            context = plan_panel_context(beneficiary=beneficiary, step_form=form)
+            return _vary(render(request, PLAN_PANEL, context))
+    context = {"beneficiary": beneficiary, "goal": goal, "form": form}
+    return _vary(render(request, "accompaniment/step_form.html", context))
+
+
+@staff_required
+def step_update(request, pk):
+    with transaction.atomic():
+        step = _step(request, pk, for_update=request.method == "POST")
+        beneficiary = step.goal.beneficiary
+        form = StepForm(request.POST or None, instance=step, prefix=f"edit-step{step.pk}")
+        if request.method == "POST" and form.is_valid():
+            services.update_step(form=form, by=request.user)
+            notice = _("L'action « %(step)s » est modifiée.") % {"step": step}
+            return _plan_done(request, beneficiary, notice)
+    if request.method == "GET":
+        record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    context = {"beneficiary": beneficiary, "goal": step.goal, "step": step, "form": form}
+    if request.htmx:
+        response = render(request, "accompaniment/includes/_step_form_inline.html", context)
+        response = reswap(retarget(response, f"#step-{step.pk}"), "outerHTML")
+        return _vary(response)
+    return _vary(render(request, "accompaniment/step_form.html", context))
+
+
+@staff_required
+@require_POST
+def step_toggle(request, pk):
+    step = _step(request, pk)
+    form = StepDoneForm(request.POST)
+    if form.is_valid():
+        done = bool(form.cleaned_data["done"])
+        services.set_step_done(step=step, done=done, by=request.user)
+        template = (
+            _("L'action « %(step)s » est faite.")
+            if done
+            else _("L'action « %(step)s » est remise à faire.")
+        )
+        return _plan_done(request, step.goal.beneficiary, template % {"step": step})
+    return _plan_done(request, step.goal.beneficiary, "")
+
+
+@staff_required
+@require_POST
+def step_move(request, pk):
+    step = _step(request, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        services.move_step(step=step, direction=form.cleaned_data["direction"], by=request.user)
+    return _plan_done(request, step.goal.beneficiary, "")
+
+
+@staff_required
+@require_POST
+def step_delete(request, pk):
+    step = _step(request, pk)
+    services.delete_step(step=step, by=request.user)
+    notice = _("L'action « %(step)s » est supprimée.") % {"step": step}
+    return _plan_done(request, step.goal.beneficiary, notice)
+
+
+@staff_required
+def note_create(request, pk):
+    beneficiary = _file(request, pk)
+    form = NoteForm(request.POST or None, prefix="note")
+    if request.method == "POST":
+        if form.is_valid():
+            services.add_note(beneficiary=beneficiary, form=form, by=request.user)
+            notice = _("La note est enregistrée.")
+            if request.htmx:
+                context = timeline_panel_context(
+                    beneficiary=beneficiary, user=request.user, notice=notice
+                )
+                return _vary(render(request, TIMELINE_PANEL, context))
+            messages.success(request, notice)
+            return _vary(redirect(_timeline_url(beneficiary)))
+        if request.htmx:
+            context = timeline_panel_context(
+                beneficiary=beneficiary, user=request.user, note_form=form
+            )
+            return _vary(render(request, TIMELINE_PANEL, context))
+    return _vary(
+        render(request, "accompaniment/note_form.html", {"beneficiary": beneficiary, "form": form})
+    )
+
+
+@staff_required
+def plan_timeline(request, pk):
+    """The whole history of a file, when the file page shows only the latest events."""
+    beneficiary = _file(request, pk)
+    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    entries, _more = services.timeline_of(beneficiary, user=request.user)
+    return render(
+        request,
+        "accompaniment/plan_timeline.html",
+        {"beneficiary": beneficiary, "entries": entries},
+    )
