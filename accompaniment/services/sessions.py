@@ -5,27 +5,20 @@ moves forward (never back: ``Beneficiary.record_contact``). Planned, cancelled a
 sessions leave it alone. Every change is written in the journal of each participant's file.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from accompaniment.models import Participation, Session
 from beneficiaries.models import Beneficiary
-from soli_dome.audit.models import AuditEntry
+from soli_dome.audit.models import AuditEntry, record_many
 
 
 def journal(*, by, action, session, beneficiaries, detail):
-    """One journal entry per file, in one query whatever the number of participants."""
-    content_type = ContentType.objects.get_for_model(Beneficiary)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=by,
-            action=action,
-            content_type=content_type,
-            object_id=beneficiary.pk,
-            detail=f"session {session.pk}: {detail}"[:200],
-        )
-        for beneficiary in {b.pk: b for b in beneficiaries}.values()
+    record_many(
+        actor=by,
+        action=action,
+        targets=beneficiaries,
+        detail=f"session {session.pk}: {detail}",
     )
 
 

@@ -53,3 +53,21 @@ class AuditEntry(models.Model):
 
 def record(*, actor, action, target, detail=""):
     return AuditEntry.objects.create(actor=actor, action=action, target=target, detail=detail)
+
+
+def record_many(*, actor, action, targets, detail=""):
+    """One entry per distinct target, in one query whatever their number."""
+    targets = list({(type(target), target.pk): target for target in targets}.values())
+    if not targets:
+        return []
+    content_type = ContentType.objects.get_for_model(targets[0])
+    return AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            content_type=content_type,
+            object_id=target.pk,
+            detail=detail[:200],
+        )
+        for target in targets
+    )
