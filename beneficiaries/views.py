@@ -6,7 +6,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from soli_dome.audit.models import AuditEntry, record
@@ -108,9 +108,9 @@ def beneficiary_access_log(request, pk):
 
 
 STATUS_MESSAGES = {
-    "activate": _lazy("L'accompagnement est en cours."),
-    "pause": _lazy("L'accompagnement est mis en pause."),
-    "reopen": _lazy("Le dossier est rouvert."),
+    "activate": gettext_lazy("L'accompagnement est en cours."),
+    "pause": gettext_lazy("L'accompagnement est mis en pause."),
+    "reopen": gettext_lazy("Le dossier est rouvert."),
 }
 
 
