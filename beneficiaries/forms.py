@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from soli_dome.forms import VersionedForm
 from soli_dome.users.models import User
 
-from .models import Beneficiary, Commune
+from .models import Beneficiary, Commune, Consent
 from .phone import to_e164
 from .search import fold, national_digits
 
@@ -210,3 +210,35 @@ class FollowUpFilterForm(forms.Form):
         queryset=User.objects.filter(role=User.Role.ACCOMPANIER, is_active=True),
         empty_label=_("Tous"),
     )
+
+
+class ConsentsForm(forms.Form):
+    """The person's answer to each consent, as they gave it to the accompanier today."""
+
+    GIVEN, REFUSED, NOT_ASKED = "given", "refused", ""
+    ANSWERS = [
+        (NOT_ASKED, _("Pas encore demandé")),
+        (GIVEN, _("Donné")),
+        (REFUSED, _("Refusé")),
+    ]
+
+    def __init__(self, *args, beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        recorded = {consent.kind: consent for consent in beneficiary.consents.all()}
+        for kind in Consent.Kind:
+            consent = recorded.get(kind)
+            initial = self.NOT_ASKED
+            if consent:
+                initial = self.GIVEN if consent.is_given else self.REFUSED
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=self.ANSWERS,
+                initial=initial,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def changed_answers(self):
+        """``{kind: True/False/None}`` for the consents whose answer changed."""
+        values = {self.GIVEN: True, self.REFUSED: False, self.NOT_ASKED: None}
+        return {kind: values[self.cleaned_data[kind]] for kind in self.changed_data}

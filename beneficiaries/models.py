@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from soli_dome.models import TimeStampedModel
 from soli_dome.users.permissions import Scope, scope_of
@@ -161,7 +162,7 @@ class Beneficiary(TimeStampedModel):
         OTHER = "other", _("Autre")
 
     first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100)
+    last_name = models.CharField(pgettext_lazy("family name", "nom"), max_length=100)
     birth_date = models.DateField(_("date de naissance"))
     gender = models.CharField(_("genre"), max_length=10, choices=Gender, blank=True)
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)

@@ -1,8 +1,9 @@
 from django.db import transaction
+from django.utils import timezone
 
 from soli_dome.audit.models import AuditEntry, record
 
-from .models import Assignment
+from .models import Assignment, Consent
 
 
 @transaction.atomic
@@ -67,3 +68,27 @@ def change_status(*, beneficiary, action, by):
     record(
         actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail=f"status: {action}"
     )
+
+
+@transaction.atomic
+def record_consents(*, beneficiary, answers, by):
+    """Record the person's answers (``{kind: True/False/None}``); None removes a consent that
+    had been recorded by mistake. The journal keeps every change."""
+    today = timezone.localdate()
+    for kind, is_given in answers.items():
+        if is_given is None:
+            beneficiary.consents.filter(kind=kind).delete()
+        else:
+            Consent.objects.update_or_create(
+                beneficiary=beneficiary,
+                kind=kind,
+                defaults={"is_given": is_given, "recorded_on": today, "recorded_by": by},
+            )
+    if answers:
+        detail = ", ".join(f"{kind}={answer}" for kind, answer in sorted(answers.items()))
+        record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            target=beneficiary,
+            detail=f"consents: {detail}",
+        )

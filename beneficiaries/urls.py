@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("<int:pk>/modifier/", views.beneficiary_update, name="beneficiary_update"),
     path("<int:pk>/journal/", views.beneficiary_access_log, name="beneficiary_access_log"),
+    path("<int:pk>/consentements/", views.beneficiary_consents, name="beneficiary_consents"),
     path("<int:pk>/statut/", views.beneficiary_status, name="beneficiary_status"),
     path("<int:pk>/suivi/", views.beneficiary_assignments, name="beneficiary_assignments"),
     path("suivis/<int:pk>/retirer/", views.assignment_delete, name="assignment_delete"),

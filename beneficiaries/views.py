@@ -16,11 +16,19 @@ from .forms import (
     AssignmentForm,
     BeneficiaryFilterForm,
     BeneficiaryForm,
+    ConsentsForm,
     FollowUpFilterForm,
     StatusChangeForm,
 )
 from .models import Assignment, Beneficiary
-from .services import assign, change_status, create_beneficiary, unassign, update_beneficiary
+from .services import (
+    assign,
+    change_status,
+    create_beneficiary,
+    record_consents,
+    unassign,
+    update_beneficiary,
+)
 
 PAGE_SIZE = 25
 
@@ -186,4 +194,19 @@ def follow_up(request):
             "accompaniers": list(AssignmentForm.base_fields["accompanier"].queryset),
             "query_without_page": "",
         },
+    )
+
+
+@staff_required
+def beneficiary_consents(request, pk):
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    form = ConsentsForm(request.POST or None, beneficiary=beneficiary)
+    if request.method == "POST" and form.is_valid():
+        record_consents(beneficiary=beneficiary, answers=form.changed_answers(), by=request.user)
+        messages.success(request, _("Les consentements sont enregistrés."))
+        return redirect(beneficiary)
+    return render(
+        request,
+        "beneficiaries/beneficiary_consents.html",
+        {"beneficiary": beneficiary, "form": form},
     )
