@@ -23,6 +23,7 @@ from accompaniment.models import (
 from beneficiaries.communes import load_metropole_communes
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
 from beneficiaries.phone import to_e164
+from partners.demo import seed_partners
 from soli_dome.users.models import User
 
 DEMO_PASSWORD = "solidome-demo"  # noqa: S105 - documented demo password
@@ -152,6 +153,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
         if accompanier_email and status != Beneficiary.Status.PROSPECT:
             _accompaniment(beneficiary, accounts[accompanier_email], contact_days, index, today)
     _workshops(accounts, today)
+    seed_partners(today, by=coordinator)
     return [(email, user.get_role_display()) for email, user in accounts.items()]
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("langue/", login_not_required(set_language), name="set_language"),
     path("compte/", include("allauth.urls")),
     path("beneficiaires/", include("beneficiaries.urls")),
+    path("acteurs/", include("partners.urls")),
     path("", include("accompaniment.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("", views.partner_list, name="partner_list"),
+    path("nouveau/", views.partner_create, name="partner_create"),
+    path("a-revoir/", views.partner_review_list, name="partner_review_list"),
+    path("listes/", views.category_list, name="category_list"),
+    path("<int:pk>/", views.partner_detail, name="partner_detail"),
+    path("<int:pk>/modifier/", views.partner_update, name="partner_update"),
+    path("<int:pk>/archiver/", views.partner_archive, name="partner_archive"),
+    path("<int:pk>/desarchiver/", views.partner_unarchive, name="partner_unarchive"),
+    path("<int:pk>/verifiee/", views.partner_mark_checked, name="partner_mark_checked"),
+    path("<int:pk>/contacts/nouveau/", views.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/retirer/", views.contact_delete, name="contact_delete"),
+    path("<int:pk>/fermetures/nouvelle/", views.closure_create, name="closure_create"),
+    path("fermetures/<int:pk>/retirer/", views.closure_delete, name="closure_delete"),
+    path(
+        "<int:pk>/journal/nouveau/",
+        views.partnership_event_create,
+        name="partnership_event_create",
+    ),
+]
