@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.db import models
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from beneficiaries.models import Commune
 from beneficiaries.phone import to_e164
 from soli_dome.forms import VersionedForm
 
+from . import geocoding
 from .models import (
     Category,
     Closure,
@@ -89,6 +91,10 @@ class PartnerFilterForm(forms.Form):
 class PartnerForm(VersionedForm):
     """Create or edit a listing. The publics are three flags on the model, one list here."""
 
+    # Set by geocode(), shown next to the coordinates.
+    geocode_found = False
+    geocode_message = ""
+
     publics = forms.MultipleChoiceField(
         label=_("Publics accueillis"),
         required=False,
@@ -166,6 +172,53 @@ class PartnerForm(VersionedForm):
     def save(self, commit=True):
         self.instance.publics = self.cleaned_data["publics"]
         return super().save(commit)
+
+    @property
+    def can_geocode(self):
+        """The address lookup button is offered only when the address service is set up."""
+        return geocoding.is_enabled()
+
+    def wants_geocode(self):
+        return self.is_bound and "geocode" in self.data and self.can_geocode
+
+    def geocode(self):
+        """Fills latitude and longitude from the address typed so far, for the re-rendered
+        form: nothing is saved, and the other fields are not validated yet. The outcome is in
+        ``geocode_found`` and ``geocode_message``."""
+        address = self._typed("address") or ""
+        postal_code = self._typed("postal_code") or ""
+        commune = self._typed("commune")
+        self._errors = ErrorDict()  # validation waits for "Enregistrer la fiche"
+        if not (address or postal_code or commune):
+            self.geocode_found = False
+            self.geocode_message = _(
+                "Saisissez d'abord l'adresse, le code postal ou la commune de l'acteur."
+            )
+            return
+        found = geocoding.lookup(address, postal_code, commune.name if commune else "")
+        self.geocode_found = found is not None
+        if found is None:
+            self.geocode_message = _(
+                "Aucune position n'a été trouvée pour cette adresse, ou le service d'adresses "
+                "ne répond pas. Vérifiez l'adresse, ou saisissez la latitude et la longitude."
+            )
+            return
+        self.data = self.data.copy()
+        latitude, longitude = found
+        self.data[self.add_prefix("latitude")] = str(latitude)
+        self.data[self.add_prefix("longitude")] = str(longitude)
+        self.geocode_message = _(
+            "Position trouvée depuis l'adresse. Vérifiez-la, puis enregistrez la fiche."
+        )
+
+    def _typed(self, name):
+        """The cleaned value typed in field ``name``, or None if it is not valid."""
+        field = self.fields[name]
+        value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        try:
+            return field.clean(value)
+        except forms.ValidationError:
+            return None
 
 
 class ContactForm(forms.ModelForm):

@@ -1,14 +1,29 @@
 from django.urls import path
 
-from . import views
+from . import imports, views
+from .map import partner_map
 
 app_name = "partners"
 
 urlpatterns = [
     path("", views.partner_list, name="partner_list"),
     path("nouveau/", views.partner_create, name="partner_create"),
+    path("carte/", partner_map, name="partner_map"),
     path("a-revoir/", views.partner_review_list, name="partner_review_list"),
     path("listes/", views.category_list, name="category_list"),
+    path("importer/", imports.partner_import, name="partner_import"),
+    path("importer/<str:token>/", imports.partner_import_preview, name="partner_import_preview"),
+    path(
+        "importer/<str:token>/confirmer/",
+        imports.partner_import_confirm,
+        name="partner_import_confirm",
+    ),
+    path(
+        "modele.<str:extension>",
+        imports.partner_import_template,
+        name="partner_import_template",
+    ),
+    path("export.<str:extension>", imports.partner_export, name="partner_export"),
     path("<int:pk>/", views.partner_detail, name="partner_detail"),
     path("<int:pk>/modifier/", views.partner_update, name="partner_update"),
     path("<int:pk>/archiver/", views.partner_archive, name="partner_archive"),

@@ -58,16 +58,21 @@ def _redirect_back(request, default):
     return redirect(default)
 
 
+def filtered_partners(request, today, *, can_edit):
+    """The filter form of the directory bound to the query string, and the partners it
+    selects (the active ones when no valid filter is given). The list and the map share it."""
+    form = PartnerFilterForm(request.GET or None, can_edit=can_edit)
+    partners = Partner.objects.visible_to(request.user)
+    if form.is_bound and form.is_valid():
+        return form, form.filter(partners, today)
+    return form, partners.active()
+
+
 @staff_required
 def partner_list(request):
     today = timezone.localdate()
     can_edit = can_edit_partners(request.user)
-    form = PartnerFilterForm(request.GET or None, can_edit=can_edit)
-    partners = Partner.objects.visible_to(request.user)
-    if form.is_bound and form.is_valid():
-        partners = form.filter(partners, today)
-    else:
-        partners = partners.active()
+    form, partners = filtered_partners(request, today, can_edit=can_edit)
     page = Paginator(_listed(partners, today), PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
@@ -128,7 +133,9 @@ def partner_detail(request, pk):
 @coordinator_required
 def partner_create(request):
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if form.wants_geocode():
+        form.geocode()
+    elif request.method == "POST" and form.is_valid():
         partner = form.save()
         messages.success(request, _("La fiche « %(name)s » est créée.") % {"name": partner})
         return redirect(partner)
@@ -141,7 +148,9 @@ def partner_update(request, pk):
         # Locked while the form compares versions, so two saves cannot both pass the check.
         partner = _get_partner(request, pk, lock=request.method == "POST")
         form = PartnerForm(request.POST or None, instance=partner)
-        if request.method == "POST" and form.is_valid():
+        if form.wants_geocode():
+            form.geocode()
+        elif request.method == "POST" and form.is_valid():
             form.save()
             messages.success(request, _("Les changements sont enregistrés."))
             return redirect(partner)

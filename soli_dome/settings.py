@@ -248,3 +248,31 @@ CSP_EXTRA_IMG_SOURCES = env_list("CSP_EXTRA_IMG_SOURCES")
 # Events of the staff iCalendar feeds carry at most a first name and initial, the time and the
 # place; with this off they carry only the time ("Rendez-vous Soli'dôme").
 CALENDAR_FEED_SHOWS_DETAILS = env_bool("CALENDAR_FEED_SHOWS_DETAILS", True)
+
+# Partner map. Tiles come from MAP_TILE_URL, an OpenStreetMap-style template such as
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png" (respect the tile server's usage policy);
+# empty, the map shows its markers on a blank background. The tile server's origin is added to
+# the images the Content-Security-Policy allows.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", "© contributeurs d'OpenStreetMap" if MAP_TILE_URL else ""
+)
+if MAP_TILE_URL:
+    # "https://{s}.tiles.example/{z}/{x}/{y}.png" → "https://*.tiles.example"
+    _scheme, _, _rest = MAP_TILE_URL.partition("://")
+    _tile_origin = f"{_scheme}://{_rest.split('/')[0].replace('{s}', '*')}"
+    if _tile_origin not in CSP_EXTRA_IMG_SOURCES:
+        CSP_EXTRA_IMG_SOURCES = [*CSP_EXTRA_IMG_SOURCES, _tile_origin]
+# Address lookup for partner coordinates: the search endpoint of the French national address
+# API ("https://api-adresse.data.gouv.fr/search/"); empty, the lookup button is not offered.
+ADDRESS_API_URL = os.environ.get("ADDRESS_API_URL", "")
+ADDRESS_API_TIMEOUT = float(os.environ.get("ADDRESS_API_TIMEOUT") or 2)
+
+# Referrals to partners: one reminder to a partner without an answer after
+# REFERRAL_REMINDER_DAYS, and the link expires REFERRAL_EXPIRY_DAYS after sending.
+REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 10)
+REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30)
+CELERY_BEAT_SCHEDULE["referral-deadlines"] = {
+    "task": "accompaniment.process_referral_deadlines",
+    "schedule": 24 * 60 * 60,  # seconds: once a day
+}

@@ -1,6 +1,7 @@
 from .calendar import CalendarFeed
 from .closing import ExitReview
 from .plans import Goal, GoalChange, Step, Theme
+from .referrals import Referral
 from .sessions import Note, Participation, Session
 from .workshops import Registration, Workshop
 
@@ -11,6 +12,7 @@ __all__ = [
     "GoalChange",
     "Note",
     "Participation",
+    "Referral",
     "Registration",
     "Session",
     "Step",

@@ -13,7 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accompaniment.models import ExitReview, Goal, GoalChange, Note, Participation, Session, Step
+from accompaniment.models import (
+    ExitReview,
+    Goal,
+    GoalChange,
+    Note,
+    Participation,
+    Referral,
+    Session,
+    Step,
+)
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.users.permissions import Scope, scope_of
 
@@ -344,9 +353,53 @@ def exit_review_entries(beneficiary, *, user, limit):
     return entries
 
 
+def referral_entries(beneficiary, *, user, limit):
+    referrals = (
+        Referral.objects.filter(beneficiary=beneficiary)
+        .select_related("partner", "theme", "created_by")
+        .order_by("-sent_at", "-pk")
+    )
+    staff = scope_of(user) is not Scope.OWN_FILE
+    entries = []
+    for referral in _limited(referrals, limit):
+        inbound = referral.direction == Referral.Direction.INBOUND
+        details = []
+        if referral.theme_id:
+            details.append((_("Besoin"), referral.theme.name))
+        if referral.refusal_reason:
+            details.append((_("Motif du refus"), referral.refusal_reason))
+        if referral.partner_answer:
+            details.append((_("Réponse du partenaire"), referral.partner_answer))
+        entries.append(
+            TimelineEntry(
+                kind="referral",
+                label=_("Orientation"),
+                title=(
+                    _("Orienté·e vers le programme par %(partner)s")
+                    if inbound
+                    else _("Orientation vers %(partner)s")
+                )
+                % {"partner": referral.partner.name},
+                when=referral.sent_at,
+                sort_key=referral.sent_at,
+                status="" if inbound else referral.get_status_display(),
+                by=str(referral.created_by),
+                url=referral.get_absolute_url() if staff else "",
+                details=details,
+            )
+        )
+    return entries
+
+
 # Each source gives its newest ``limit + 1`` entries (all when ``limit`` is None) in one or
 # two queries. Referrals, supports… join the timeline by adding their source here.
-TIMELINE_SOURCES = [session_entries, goal_change_entries, note_entries, exit_review_entries]
+TIMELINE_SOURCES = [
+    session_entries,
+    goal_change_entries,
+    note_entries,
+    exit_review_entries,
+    referral_entries,
+]
 
 
 def timeline_of(beneficiary, *, user, limit=None):

@@ -1,6 +1,6 @@
 """URLs of the accompaniment app, one module per feature."""
 
-from . import calendar, closing, dashboard, plans, portal, sessions, themes, workshops
+from . import calendar, closing, dashboard, plans, portal, referrals, sessions, themes, workshops
 
 app_name = "accompaniment"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *plans.urlpatterns,
     *portal.urlpatterns,
+    *referrals.urlpatterns,
     *sessions.urlpatterns,
     *themes.urlpatterns,
     *workshops.urlpatterns,

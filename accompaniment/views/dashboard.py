@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accompaniment.models import Goal, Participation, Session, Step, Workshop
+from accompaniment.models import Goal, Participation, Referral, Session, Step, Workshop
 from beneficiaries.models import Assignment, Beneficiary
 from soli_dome.users.models import User
 from soli_dome.users.permissions import staff_required
@@ -90,6 +90,10 @@ def dashboard(request):
         "goals_due": goals_due[:DASHBOARD_LIST_SIZE],
         "steps_due": steps_due[:DASHBOARD_LIST_SIZE],
         "workshops": Workshop.objects.coming().with_counts()[:5],
+        "referrals_waiting": Referral.objects.waiting_for_news()
+        .filter(beneficiary__in=files)
+        .select_related("beneficiary", "partner", "theme")
+        .order_by("sent_at")[:DASHBOARD_LIST_SIZE],
     }
     if user.is_coordinator:
         has_primary = Assignment.objects.filter(beneficiary=OuterRef("pk"), is_primary=True)

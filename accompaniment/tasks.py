@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from accompaniment.services import referrals
+
+
+@shared_task(name="accompaniment.process_referral_deadlines")
+def process_referral_deadlines():
+    """Daily: one reminder to partners who have not answered, and expiry of old referrals."""
+    referrals.process_referral_deadlines()
