@@ -112,7 +112,9 @@ def test_coordinator_override_with_a_reason_works(client, coordinator, accompani
 def test_referral_with_consent_is_sent_and_mailed_to_the_partner(
     client, accompanier, beneficiary_of, django_capture_on_commit_callbacks
 ):
-    beneficiary = beneficiary_of(accompanier)
+    # A surname no other person of the test carries, so that finding it in the
+    # e-mail can only mean the beneficiary's name leaked.
+    beneficiary = beneficiary_of(accompanier, last_name="Quintanilha-Brevet")
     give_consent(beneficiary, accompanier)
     partner = PartnerFactory(email="accueil@partenaire.example")
     ContactFactory(partner=partner, name="Alice", email="alice@partenaire.example")
