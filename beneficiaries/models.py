@@ -109,6 +109,15 @@ class Beneficiary(TimeStampedModel):
         PHONE_CALL = "phone_call", _("Appel téléphonique")
         NONE = "none", _("Aucun")
 
+    class ReminderChannel(models.TextChoices):
+        SMS = "sms", _("Par SMS")
+        EMAIL = "email", _("Par e-mail")
+        NONE = "none", _("Aucun rappel")
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", "Français"
+        ENGLISH = "en", "English"
+
     class Household(models.TextChoices):
         ALONE = "alone", _("Seul·e")
         COUPLE = "couple", _("En couple sans enfant")
@@ -169,6 +178,26 @@ class Beneficiary(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     preferred_channel = models.CharField(
         _("moyen de contact préféré"), max_length=12, choices=Channel, default=Channel.SMS
+    )
+    # How the person wants automatic reminders, chosen by them on their portal or with
+    # their accompanier; the "reminders" consent must also be given for any to be sent.
+    reminder_channel = models.CharField(
+        _("rappels"), max_length=5, choices=ReminderChannel, default=ReminderChannel.SMS
+    )
+    same_morning_reminder = models.BooleanField(
+        _("rappel aussi le matin du rendez-vous"), default=False
+    )
+    step_reminders = models.BooleanField(
+        _("rappel quand une action à faire approche"), default=False
+    )
+    preferred_language = models.CharField(
+        _("langue des messages"), max_length=2, choices=Language, default=Language.FRENCH
+    )
+    reminders_paused_until = models.DateField(
+        _("rappels automatiques suspendus jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Par exemple après un appel : aucun rappel automatique avant cette date."),
     )
     commune = models.ForeignKey(
         Commune,

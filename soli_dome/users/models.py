@@ -44,6 +44,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("adresse e-mail"), unique=True)
     role = models.CharField(_("rôle"), max_length=20, choices=Role, blank=True)
+    # The language of the e-mails and digests the platform sends to this person.
+    language = models.CharField(
+        _("langue des messages"),
+        max_length=2,
+        choices=[("fr", "Français"), ("en", "English")],
+        default="fr",
+    )
 
     objects = UserManager()
 
