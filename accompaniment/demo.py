@@ -14,13 +14,15 @@ from accompaniment.models import (
     Goal,
     Note,
     Participation,
+    Referral,
     Registration,
     Session,
     Step,
     Theme,
     Workshop,
 )
-from beneficiaries.communes import load_metropole_communes
+from accompaniment.models.referrals import new_token
+from beneficiaries.communes import load_commune_positions, load_metropole_communes
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
 from beneficiaries.phone import to_e164
 from partners.demo import seed_partners
@@ -103,6 +105,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
         accounts[email] = _account(email, first_name, last_name, role, password)
     coordinator = accounts["coordination@example.org"]
     load_metropole_communes(Commune)
+    load_commune_positions(Commune)
     communes = {commune.insee_code: commune for commune in Commune.objects.all()}
 
     for index, row in enumerate(BENEFICIARIES):
@@ -153,7 +156,8 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
         if accompanier_email and status != Beneficiary.Status.PROSPECT:
             _accompaniment(beneficiary, accounts[accompanier_email], contact_days, index, today)
     _workshops(accounts, today)
-    seed_partners(today, by=coordinator)
+    partners = seed_partners(today, by=coordinator)
+    _portal_accounts(accounts, partners, today)
     return [(email, user.get_role_display()) for email, user in accounts.items()]
 
 
@@ -352,6 +356,66 @@ def _workshops(accounts, today):
                     else Registration.Status.WAITING
                 },
             )
+
+
+# What the two demo beneficiaries' portals show beyond their plan and sessions: consent to
+# share with partners, and one referral that shared a little about them.
+# (account e-mail, partner, theme key, shared fields, days ago, status)
+PORTAL_REFERRALS = [
+    (
+        "beneficiaire1@example.org",
+        "Épicerie solidaire du Vergnes",
+        "rights",
+        ["phone", "age"],
+        20,
+        Referral.Status.ACCEPTED,
+    ),
+    (
+        "beneficiaire2@example.org",
+        "Mission locale de l'agglomération clermontoise",
+        "budget",
+        ["phone", "commune"],
+        8,
+        Referral.Status.SENT,
+    ),
+]
+
+
+def _portal_accounts(accounts, partners, today):
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12, 0)))
+    for email, partner, theme, shared, days_ago, status in PORTAL_REFERRALS:
+        beneficiary = Beneficiary.objects.get(user=accounts[email])
+        sender = beneficiary.primary_accompanier()
+        Consent.objects.update_or_create(
+            beneficiary=beneficiary,
+            kind=Consent.Kind.PARTNER_SHARING,
+            defaults={
+                "is_given": True,
+                "recorded_on": beneficiary.entry_date,
+                "recorded_by": sender,
+            },
+        )
+        sent_at = now - datetime.timedelta(days=days_ago)
+        values = {
+            "theme": Theme.objects.get(name=THEMES[theme]),
+            "message": "Besoin d'un coup de main pour les courses de la fin du mois.",
+            "shared_fields": shared,
+            "status": status,
+            "sent_at": sent_at,
+            "answered_at": sent_at + datetime.timedelta(days=2)
+            if status == Referral.Status.ACCEPTED
+            else None,
+            "expires_at": sent_at + datetime.timedelta(days=30),
+            "created_by": sender,
+        }
+        # The partner's link token is drawn once: a second run keeps it.
+        Referral.objects.update_or_create(
+            beneficiary=beneficiary,
+            partner=partners[partner],
+            direction=Referral.Direction.OUTBOUND,
+            defaults=values,
+            create_defaults={**values, "token": new_token()},
+        )
 
 
 def _account(email, first_name, last_name, role, password):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from soli_dome.forms import VersionedForm
 from soli_dome.users.models import User
 
-from .models import Beneficiary, Commune, Consent
+from .models import Beneficiary, Commune, Consent, ContactChangeRequest
 from .phone import to_e164
 from .search import fold, national_digits
 
@@ -242,3 +242,51 @@ class ConsentsForm(forms.Form):
         """``{kind: True/False/None}`` for the consents whose answer changed."""
         values = {self.GIVEN: True, self.REFUSED: False, self.NOT_ASKED: None}
         return {kind: values[self.cleaned_data[kind]] for kind in self.changed_data}
+
+
+class PreferencesForm(forms.ModelForm):
+    """The person's own choices about reminders and language, on their portal."""
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "reminder_channel",
+            "same_morning_reminder",
+            "step_reminders",
+            "preferred_language",
+        ]
+        labels = {
+            "reminder_channel": _("Comment voulez-vous recevoir les rappels ?"),
+            "same_morning_reminder": _("Me rappeler aussi le matin du rendez-vous"),
+            "step_reminders": _("Me rappeler les choses à faire de mon parcours"),
+            "preferred_language": _("Langue"),
+        }
+        widgets = {"reminder_channel": forms.RadioSelect, "preferred_language": forms.RadioSelect}
+
+
+class ContactChangeRequestForm(forms.ModelForm):
+    """New contact details asked for by the person; their accompanier confirms them."""
+
+    class Meta:
+        model = ContactChangeRequest
+        fields = ["phone", "email", "commune"]
+        labels = {
+            "phone": _("Mon nouveau numéro de téléphone"),
+            "email": _("Ma nouvelle adresse e-mail"),
+            "commune": _("Ma nouvelle commune"),
+        }
+        help_texts = {"phone": _("Par exemple 06 12 34 56 78.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].empty_label = _("Pas de changement")
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return to_e164(phone) if phone else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(name) for name in self.Meta.fields):
+            raise forms.ValidationError(_("Remplissez au moins une case : ce qui a changé."))
+        return cleaned

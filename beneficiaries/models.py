@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,13 @@ class Commune(models.Model):
     insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
     postal_code = models.CharField(_("code postal"), max_length=5)
     population = models.PositiveIntegerField(_("population (2021)"), default=0)
+    # The town hall's position: the "good addresses" of a beneficiary are sorted from it.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("commune")
@@ -332,6 +340,24 @@ class Beneficiary(TimeStampedModel):
         if updated:
             self.last_contact_on = on
 
+    @property
+    def may_log_in(self):
+        """A closed file no longer opens the portal (the data stays until retention ends)."""
+        return self.status != self.Status.CLOSED
+
+    def has_given(self, kind):
+        """True when the consent ``kind`` is recorded as given. Reads ``self.consents``:
+        prefetch them in lists."""
+        return any(consent.kind == kind and consent.is_given for consent in self.consents.all())
+
+    def effective_reminder_channel(self):
+        """The channel automatic reminders actually use. Reminders require the "reminders"
+        consent: without it (never given, or withdrawn) ``reminder_channel`` is ignored and
+        nothing is sent, whatever the person chose."""
+        if not self.has_given(Consent.Kind.REMINDERS):
+            return self.ReminderChannel.NONE
+        return self.reminder_channel
+
     def primary_accompanier(self):
         """Reads ``self.assignments``: prefetch them in lists."""
         return next((a.accompanier for a in self.assignments.all() if a.is_primary), None)
@@ -411,3 +437,145 @@ class Consent(TimeStampedModel):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+def invitation_expiry():
+    return timezone.now() + datetime.timedelta(days=settings.PORTAL_INVITATION_DAYS)
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+class PortalInvitation(TimeStampedModel):
+    """An invitation to the portal sent by e-mail by an accompanier. Its link lets the person in
+    once, before ``expires_at``; afterwards they log in with a one-time code by e-mail (or a
+    password they chose). Sending it again renews the link and the expiry."""
+
+    beneficiary = models.OneToOneField(
+        Beneficiary, on_delete=models.CASCADE, related_name="portal_invitation"
+    )
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valable jusqu'au"), default=invitation_expiry)
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation à l'espace personnel")
+        verbose_name_plural = _("invitations à l'espace personnel")
+
+    def __str__(self):
+        return self.email
+
+    def is_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at
+
+
+class ContactChangeRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ContactChangeRequest.Status.PENDING)
+
+
+class ContactChangeRequest(TimeStampedModel):
+    """New contact details asked for by the person on their portal. The file changes only when
+    an accompanier confirms them; blank fields mean "no change"."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        CONFIRMED = "confirmed", _("Confirmée")
+        DECLINED = "declined", _("Refusée")
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="contact_change_requests"
+    )
+    phone = models.CharField(_("nouveau téléphone"), max_length=20, blank=True)
+    email = models.EmailField(_("nouvel e-mail"), blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("nouvelle commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.PENDING)
+    decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ContactChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande de changement de coordonnées")
+        verbose_name_plural = _("demandes de changement de coordonnées")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(phone="") | ~Q(email="") | Q(commune__isnull=False),
+                name="contact_change_request_not_empty",
+                violation_error_message=_("Indiquez au moins une coordonnée à changer."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.beneficiary} — {self.get_status_display()}"
+
+    def changes(self):
+        """(label, new value) for each detail asked for."""
+        rows = []
+        if self.phone:
+            rows.append((_("Téléphone"), display_phone(self.phone)))
+        if self.email:
+            rows.append((_("E-mail"), self.email))
+        if self.commune_id:
+            rows.append((_("Commune"), str(self.commune)))
+        return rows
+
+
+class DeletionRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(handled_at=None)
+
+
+class DeletionRequest(TimeStampedModel):
+    """The person asked for their data to be deleted: a task for a coordinator, who checks
+    what the law requires to keep and marks the request handled."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+    handled_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = DeletionRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande de suppression")
+        verbose_name_plural = _("demandes de suppression")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary"],
+                condition=Q(handled_at__isnull=True),
+                name="deletion_request_one_pending",
+                violation_error_message=_("Une demande de suppression est déjà en cours."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.beneficiary)

@@ -1,9 +1,30 @@
+import datetime
+import logging
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from soli_dome.audit.models import AuditEntry, record
+from soli_dome.users.models import User
 
-from .models import Assignment, Consent
+from .models import (
+    Assignment,
+    Beneficiary,
+    Consent,
+    ContactChangeRequest,
+    DeletionRequest,
+    PortalInvitation,
+    new_invitation_token,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -92,3 +113,257 @@ def record_consents(*, beneficiary, answers, by):
             target=beneficiary,
             detail=f"consents: {detail}",
         )
+
+
+def _mail(*, subject, template, context, recipients):
+    """Send a plain-text e-mail; a mail server failure is logged, never shown as an error page
+    (what it announces is already saved)."""
+    if not recipients:
+        return
+    try:
+        send_mail(
+            subject,
+            render_to_string(template, context),
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+    except OSError:
+        logger.exception("e-mail %s to %s failed", template, recipients)
+
+
+def _accompanier_emails(beneficiary):
+    return list(beneficiary.assignments.values_list("accompanier__email", flat=True))
+
+
+# Portal invitation -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_to_portal(*, beneficiary, by):
+    """Create or link the person's account (role beneficiary) and e-mail them a link to the
+    portal, valid ``PORTAL_INVITATION_DAYS``. Sending again renews the link.
+
+    A new account stays inactive until the invitation is accepted. Raises ValidationError when
+    the file has no e-mail, is closed, or its e-mail belongs to someone else's account."""
+    if not beneficiary.email:
+        raise ValidationError(_("Ajoutez d'abord l'adresse e-mail de la personne à son dossier."))
+    if not beneficiary.may_log_in:
+        raise ValidationError(_("Ce dossier est clôturé : la personne ne peut plus se connecter."))
+    user = beneficiary.user
+    if user is None:
+        user = User.objects.filter(email__iexact=beneficiary.email).first()
+        if user is not None and (
+            user.role != User.Role.BENEFICIARY
+            or Beneficiary.objects.filter(user=user).exclude(pk=beneficiary.pk).exists()
+        ):
+            raise ValidationError(_("Cette adresse e-mail est déjà celle d'un autre compte."))
+        if user is None:
+            user = User.objects.create_user(
+                email=beneficiary.email,
+                role=User.Role.BENEFICIARY,
+                first_name=beneficiary.first_name,
+                last_name=beneficiary.last_name,
+                language=beneficiary.preferred_language,
+                is_active=False,
+            )
+        beneficiary.user = user
+        beneficiary.save(update_fields=["user", "updated_at"])
+    now = timezone.now()
+    invitation, _created = PortalInvitation.objects.update_or_create(
+        beneficiary=beneficiary,
+        defaults={
+            "email": user.email,
+            "token": new_invitation_token(),
+            "sent_at": now,
+            "expires_at": now + datetime.timedelta(days=settings.PORTAL_INVITATION_DAYS),
+            "accepted_at": None,
+            "sent_by": by,
+        },
+    )
+    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="portal invite")
+    link = settings.SITE_URL + reverse("beneficiaries:invitation_accept", args=[invitation.token])
+    transaction.on_commit(
+        lambda: _mail(
+            subject=_("Votre espace Soli'dôme vous attend"),
+            template="beneficiaries/email/portal_invitation.txt",
+            context={"invitation": invitation, "beneficiary": beneficiary, "link": link},
+            recipients=[invitation.email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation):
+    """Open the account of a valid invitation and mark its address verified (login by code
+    sends the code to it). Returns the user to log in. Raises ValidationError with a message
+    for the person when the link no longer works."""
+    invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
+    beneficiary = invitation.beneficiary
+    if invitation.is_expired():
+        raise ValidationError(
+            _(
+                "Ce lien d'invitation a expiré. Demandez à votre accompagnateur·rice "
+                "de vous en envoyer un nouveau."
+            )
+        )
+    if not beneficiary.may_log_in or beneficiary.user is None:
+        raise ValidationError(
+            _("Votre accompagnement est terminé : votre espace n'est plus ouvert.")
+        )
+    user = beneficiary.user
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    if invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at", "updated_at"])
+        record(
+            actor=user, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="portal joined"
+        )
+    return user
+
+
+# Requests and choices made by the person on their portal ---------------------------------
+
+
+@transaction.atomic
+def withdraw_consent(*, consent, by):
+    """The person withdraws a consent they gave. Kept as "refused" with the date and who
+    recorded it; the accompaniers are told by e-mail after commit. What depends on it stops:
+    a referral needs ``partner_sharing`` (see ``has_sharing_consent``), reminders need
+    ``reminders`` (see ``Beneficiary.effective_reminder_channel``)."""
+    consent = Consent.objects.select_for_update().select_related("beneficiary").get(pk=consent.pk)
+    if not consent.is_given:
+        return consent
+    consent.is_given = False
+    consent.recorded_on = timezone.localdate()
+    consent.recorded_by = by
+    consent.save(update_fields=["is_given", "recorded_on", "recorded_by", "updated_at"])
+    beneficiary = consent.beneficiary
+    record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        detail=f"consents: {consent.kind}=False (withdrawn by the person)",
+    )
+    link = settings.SITE_URL + beneficiary.get_absolute_url()
+    recipients = _accompanier_emails(beneficiary)
+    transaction.on_commit(
+        lambda: _mail(
+            subject=_("Soli'dôme — %(name)s a retiré un consentement")
+            % {"name": beneficiary.first_name},
+            template="beneficiaries/email/consent_withdrawn.txt",
+            context={"consent": consent, "beneficiary": beneficiary, "link": link},
+            recipients=recipients,
+        )
+    )
+    return consent
+
+
+@transaction.atomic
+def update_preferences(*, form, by):
+    """Save the person's reminder and language choices; the language also becomes the one of
+    their account (e-mails) and of the site."""
+    beneficiary = form.save()
+    if beneficiary.user is not None and beneficiary.user.language != beneficiary.preferred_language:
+        beneficiary.user.language = beneficiary.preferred_language
+        beneficiary.user.save(update_fields=["language"])
+    record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        detail=f"preferences: {', '.join(sorted(form.changed_data))}"[:200],
+    )
+    return beneficiary
+
+
+@transaction.atomic
+def request_contact_change(*, beneficiary, form, by):
+    change = form.save(commit=False)
+    change.beneficiary = beneficiary
+    change.save()
+    record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        detail=f"contact change #{change.pk} requested",
+    )
+    recipients = _accompanier_emails(beneficiary)
+    link = settings.SITE_URL + beneficiary.get_absolute_url()
+    transaction.on_commit(
+        lambda: _mail(
+            subject=_("Soli'dôme — %(name)s demande à changer ses coordonnées")
+            % {"name": beneficiary.first_name},
+            template="beneficiaries/email/contact_change_requested.txt",
+            context={"beneficiary": beneficiary, "link": link},
+            recipients=recipients,
+        )
+    )
+    return change
+
+
+@transaction.atomic
+def decide_contact_change(*, change, confirm, by):
+    """Confirm (the file takes the new details) or decline a pending request. Returns False
+    when it had already been decided."""
+    change = (
+        ContactChangeRequest.objects.select_for_update()
+        .select_related("beneficiary")
+        .get(pk=change.pk)
+    )
+    if change.status != ContactChangeRequest.Status.PENDING:
+        return False
+    beneficiary = change.beneficiary
+    if confirm:
+        fields = []
+        for name in ("phone", "email"):
+            if getattr(change, name):
+                setattr(beneficiary, name, getattr(change, name))
+                fields.append(name)
+        if change.commune_id:
+            beneficiary.commune_id = change.commune_id
+            fields.append("commune")
+        beneficiary.save(update_fields=[*fields, "updated_at"])
+    change.status = (
+        ContactChangeRequest.Status.CONFIRMED if confirm else ContactChangeRequest.Status.DECLINED
+    )
+    change.decided_at = timezone.now()
+    change.decided_by = by
+    change.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        detail=f"contact change #{change.pk} {change.status}",
+    )
+    return True
+
+
+@transaction.atomic
+def request_deletion(*, beneficiary, by):
+    """A pending deletion request for the coordinators (one at a time)."""
+    request, created = DeletionRequest.objects.pending().get_or_create(beneficiary=beneficiary)
+    if created:
+        record(
+            actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="deletion asked"
+        )
+    return request
+
+
+@transaction.atomic
+def mark_deletion_handled(*, deletion_request, by):
+    updated = DeletionRequest.objects.filter(pk=deletion_request.pk, handled_at=None).update(
+        handled_at=timezone.now(), handled_by=by, updated_at=timezone.now()
+    )
+    if updated:
+        record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            target=deletion_request.beneficiary,
+            detail=f"deletion request #{deletion_request.pk} handled",
+        )
+    return bool(updated)

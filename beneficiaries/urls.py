@@ -15,4 +15,14 @@ urlpatterns = [
     path("<int:pk>/suivi/", views.beneficiary_assignments, name="beneficiary_assignments"),
     path("suivis/<int:pk>/retirer/", views.assignment_delete, name="assignment_delete"),
     path("a-suivre/", views.follow_up, name="follow_up"),
+    path("<int:pk>/inviter/", views.portal_invite, name="portal_invite"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(
+        "coordonnees/<int:pk>/decision/", views.contact_change_decide, name="contact_change_decide"
+    ),
+    path(
+        "suppressions/<int:pk>/traitee/",
+        views.deletion_request_handled,
+        name="deletion_request_handled",
+    ),
 ]

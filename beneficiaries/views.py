@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch
@@ -20,11 +23,21 @@ from .forms import (
     FollowUpFilterForm,
     StatusChangeForm,
 )
-from .models import Assignment, Beneficiary
+from .models import (
+    Assignment,
+    Beneficiary,
+    ContactChangeRequest,
+    DeletionRequest,
+    PortalInvitation,
+)
 from .services import (
+    accept_invitation,
     assign,
     change_status,
     create_beneficiary,
+    decide_contact_change,
+    invite_to_portal,
+    mark_deletion_handled,
     record_consents,
     unassign,
     update_beneficiary,
@@ -71,7 +84,14 @@ def beneficiary_detail(request, pk):
     return render(
         request,
         "beneficiaries/beneficiary_detail.html",
-        {"beneficiary": beneficiary, "consents": consents},
+        {
+            "beneficiary": beneficiary,
+            "consents": consents,
+            "invitation": PortalInvitation.objects.filter(beneficiary=beneficiary).first(),
+            "contact_changes": beneficiary.contact_change_requests.pending().select_related(
+                "commune"
+            ),
+        },
     )
 
 
@@ -210,3 +230,83 @@ def beneficiary_consents(request, pk):
         "beneficiaries/beneficiary_consents.html",
         {"beneficiary": beneficiary, "form": form},
     )
+
+
+@staff_required
+@require_POST
+def portal_invite(request, pk):
+    """Invite the person to their portal by e-mail, or send the invitation again."""
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    try:
+        invitation = invite_to_portal(beneficiary=beneficiary, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("L'invitation est envoyée à %(email)s. Le lien marche %(days)s jours.")
+            % {"email": invitation.email, "days": settings.PORTAL_INVITATION_DAYS},
+        )
+    return redirect(f"{beneficiary.get_absolute_url()}#portal")
+
+
+@login_not_required
+def invitation_accept(request, token):
+    """The link of the invitation e-mail: a page with one button (mail scanners that open links
+    do not log anyone in), which opens the portal."""
+    invitation = get_object_or_404(
+        PortalInvitation.objects.select_related("beneficiary__user"), token=token
+    )
+    error = None
+    if invitation.is_expired():
+        error = _(
+            "Ce lien d'invitation a expiré. Demandez à votre accompagnateur·rice "
+            "de vous en envoyer un nouveau."
+        )
+    elif request.method == "POST":
+        try:
+            user = accept_invitation(invitation=invitation)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, _("Bienvenue dans votre espace Soli'dôme."))
+            return redirect("accompaniment:portal_home")
+    return render(
+        request,
+        "beneficiaries/invitation_accept.html",
+        {"invitation": invitation, "error": error},
+        status=410 if error else 200,
+    )
+
+
+@staff_required
+@require_POST
+def contact_change_decide(request, pk):
+    """Confirm (the file is changed) or decline the new contact details asked for."""
+    change = get_object_or_404(
+        ContactChangeRequest.objects.filter(
+            beneficiary__in=Beneficiary.objects.visible_to(request.user)
+        ).select_related("beneficiary"),
+        pk=pk,
+    )
+    confirm = request.POST.get("decision") == "confirm"
+    if decide_contact_change(change=change, confirm=confirm, by=request.user):
+        messages.success(
+            request,
+            _("Les nouvelles coordonnées sont enregistrées.")
+            if confirm
+            else _("La demande est refusée ; le dossier ne change pas."),
+        )
+    return redirect(change.beneficiary)
+
+
+@coordinator_required
+@require_POST
+def deletion_request_handled(request, pk):
+    deletion_request = get_object_or_404(
+        DeletionRequest.objects.select_related("beneficiary"), pk=pk
+    )
+    if mark_deletion_handled(deletion_request=deletion_request, by=request.user):
+        messages.success(request, _("La demande de suppression est marquée comme traitée."))
+    return redirect("accompaniment:dashboard")

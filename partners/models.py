@@ -74,9 +74,13 @@ class AccessCondition(models.Model):
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The directory is open to programme staff (coordinators edit it, accompaniers read
-        it); beneficiaries and partners see none of it."""
-        if scope_of(user) in {Scope.WHOLE_PROGRAMME, Scope.ASSIGNED_FILES}:
+        it); a beneficiary sees only the listings that may be recommended to beneficiaries
+        (their "good addresses", never the staff pages); partners see none of it."""
+        scope = scope_of(user)
+        if scope in {Scope.WHOLE_PROGRAMME, Scope.ASSIGNED_FILES}:
             return self.all()
+        if scope is Scope.OWN_FILE:
+            return self.active().filter(may_be_recommended=True)
         return self.none()
 
     def active(self):

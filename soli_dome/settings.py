@@ -276,3 +276,6 @@ CELERY_BEAT_SCHEDULE["referral-deadlines"] = {
     "task": "accompaniment.process_referral_deadlines",
     "schedule": 24 * 60 * 60,  # seconds: once a day
 }
+
+# An accompanier's invitation to the beneficiary portal is valid for this many days.
+PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 14)

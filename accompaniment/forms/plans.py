@@ -73,3 +73,17 @@ class NoteForm(forms.ModelForm):
         if happened_on > timezone.localdate():
             raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
         return happened_on
+
+
+class OwnStepForm(forms.ModelForm):
+    """A step the person adds to their own plan, from their portal: done by them."""
+
+    class Meta:
+        model = Step
+        fields = ["title", "due_date"]
+        widgets = {"due_date": DATE_WIDGET}
+        labels = {"title": _("Ce que je veux faire"), "due_date": _("Pour quand (pas obligé)")}
+
+    def save(self, commit=True):
+        self.instance.owner = Step.Owner.BENEFICIARY
+        return super().save(commit)

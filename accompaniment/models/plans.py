@@ -83,6 +83,12 @@ class Goal(TimeStampedModel):
     def is_open(self):
         return self.status in {self.Status.TO_START, self.Status.IN_PROGRESS}
 
+    def progress(self):
+        """(steps done, steps in all, percent done). Reads ``self.steps``: prefetch them."""
+        steps = list(self.steps.all())
+        done = sum(step.is_done for step in steps)
+        return done, len(steps), round(100 * done / len(steps)) if steps else 0
+
     def change_status(self, status, *, by, on=None):
         """Move the goal to ``status`` and keep a trace for the file's timeline."""
         previous = self.status
@@ -116,6 +122,10 @@ class StepQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(is_done=False)
+
+    def for_the_person(self):
+        """Steps the person does, alone or with their accompanier: the ones they may tick."""
+        return self.filter(owner__in=[Step.Owner.BENEFICIARY, Step.Owner.TOGETHER])
 
 
 class Step(TimeStampedModel):
@@ -153,6 +163,10 @@ class Step(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_for_the_person(self):
+        return self.owner in {self.Owner.BENEFICIARY, self.Owner.TOGETHER}
 
     def set_done(self, done, *, on=None):
         self.is_done = done

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Beneficiary
 from soli_dome.models import TimeStampedModel
 
-from .plans import Theme
+from .plans import Theme, visible_files_filter
 
 
 class WorkshopQuerySet(models.QuerySet):
@@ -88,6 +88,15 @@ class Workshop(TimeStampedModel):
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(visible_files_filter(user, "beneficiary"))
+
+    def active(self):
+        """Sign-ups holding a place or waiting for one."""
+        return self.filter(status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING])
+
+
 class Registration(TimeStampedModel):
     """A person's sign-up to a workshop; beyond capacity they wait, in sign-up order."""
 
@@ -101,6 +110,8 @@ class Registration(TimeStampedModel):
         Beneficiary, on_delete=models.PROTECT, related_name="registrations"
     )
     status = models.CharField(_("statut"), max_length=10, choices=Status)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inscription")

@@ -36,10 +36,14 @@ def _journal(by, beneficiary, detail):
 # Plan -----------------------------------------------------------------------------------
 
 
-def plan_of(beneficiary):
+def plan_of(beneficiary, *, goals=None):
     """The open goals in the order chosen with the person, then the history (achieved or
-    dropped goals, most recently closed first). Two queries whatever the size of the plan."""
-    goals = list(beneficiary.goals.select_related("theme").prefetch_related("steps"))
+    dropped goals, most recently closed first). Two queries whatever the size of the plan.
+
+    ``goals`` (a queryset of the person's goals, e.g. scoped with ``visible_to``) replaces
+    ``beneficiary.goals``."""
+    goals = beneficiary.goals if goals is None else goals
+    goals = list(goals.select_related("theme").prefetch_related("steps"))
     open_goals = [goal for goal in goals if goal.is_open]
     history = sorted(
         (goal for goal in goals if not goal.is_open),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import Goal, Participation, Referral, Session, Step, Workshop
-from beneficiaries.models import Assignment, Beneficiary
+from beneficiaries.models import Assignment, Beneficiary, DeletionRequest
 from soli_dome.users.models import User
 from soli_dome.users.permissions import staff_required
 
@@ -100,4 +100,8 @@ def dashboard(request):
         without_primary = files.followed().filter(~Exists(has_primary)).order_by("last_name")
         context["without_primary"] = without_primary[:DASHBOARD_LIST_SIZE]
         context["without_primary_count"] = without_primary.count()
+        # Every pending request, oldest first: each is a legal deadline to keep.
+        context["deletion_requests"] = list(
+            DeletionRequest.objects.pending().select_related("beneficiary")
+        )
     return render(request, "accompaniment/dashboard.html", context)

@@ -261,6 +261,25 @@ def note_create(request, pk):
 
 
 @staff_required
+def plan_print(request, pk):
+    """The plan on one page in large type, to print and give to the person (the same page as
+    the one they print from their space)."""
+    beneficiary = _file(request, pk)
+    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    open_goals, history = services.plan_of(beneficiary)
+    return render(
+        request,
+        "accompaniment/plan_print.html",
+        {
+            "beneficiary": beneficiary,
+            "open_goals": open_goals,
+            "history": history,
+            "back_url": _plan_url(beneficiary),
+        },
+    )
+
+
+@staff_required
 def plan_timeline(request, pk):
     """The whole history of a file, when the file page shows only the latest events."""
     beneficiary = _file(request, pk)

@@ -1,16 +1,439 @@
-from django.shortcuts import get_object_or_404, render
+"""The beneficiary portal ("Mon accompagnement"): the person's own file, in plain words.
 
-from beneficiaries.models import Beneficiary
+Every read goes through ``visible_to(request.user)``: another person's objects, like any staff
+page, give a 404. Staff-private notes are never read by these views."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accompaniment.calendar_feed import FeedEvent, build_calendar
+from accompaniment.forms.plans import OwnStepForm, StepDoneForm
+from accompaniment.models import Goal, Registration, Session, Step, Workshop
+from accompaniment.services import plans as plan_services
+from accompaniment.services import portal as portal_services
+from accompaniment.services import workshops as workshop_services
+from beneficiaries import services as file_services
+from beneficiaries.forms import ContactChangeRequestForm, PreferencesForm
+from beneficiaries.models import Beneficiary, Consent
 from soli_dome.users.permissions import beneficiary_required
+
+PAST_SESSIONS_PAGE_SIZE = 10
+
+
+def _own_file(request):
+    """The person's own file, while it is followed (a closed file has no portal)."""
+    return get_object_or_404(Beneficiary.objects.visible_to(request.user).followed())
 
 
 @beneficiary_required
 def portal_home(request):
-    """The beneficiary's own page. Staff-private notes never reach it."""
-    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user))
-    assignments = beneficiary.assignments.select_related("accompanier").order_by("-is_primary")
+    """The beneficiary's own page: who follows them, what comes next, and the way to the
+    other pages of their space."""
+    beneficiary = _own_file(request)
+    appointments = portal_services.upcoming_appointments(request.user)
     return render(
         request,
         "accompaniment/portal_home.html",
-        {"beneficiary": beneficiary, "assignments": assignments},
+        {
+            "beneficiary": beneficiary,
+            "assignments": portal_services.accompaniers_of(request.user),
+            "next_appointment": appointments[0] if appointments else None,
+        },
     )
+
+
+# My plan ---------------------------------------------------------------------------------
+
+
+def _plan_context(request, beneficiary, *, step_form=None, step_form_goal=None):
+    open_goals, history = plan_services.plan_of(
+        beneficiary, goals=Goal.objects.visible_to(request.user)
+    )
+    for goal in open_goals:
+        if step_form is not None and goal.pk == step_form_goal:
+            goal.own_step_form = step_form
+        else:
+            goal.own_step_form = OwnStepForm(prefix=f"goal{goal.pk}")
+    return {"beneficiary": beneficiary, "open_goals": open_goals, "history": history}
+
+
+@beneficiary_required
+def portal_plan(request):
+    beneficiary = _own_file(request)
+    return render(request, "accompaniment/portal_plan.html", _plan_context(request, beneficiary))
+
+
+@beneficiary_required
+def portal_plan_print(request):
+    beneficiary = _own_file(request)
+    return render(
+        request,
+        "accompaniment/plan_print.html",
+        {**_plan_context(request, beneficiary), "back_url": _portal_url("portal_plan")},
+    )
+
+
+@beneficiary_required
+@require_POST
+def portal_step_toggle(request, pk):
+    """Tick (or untick) a step the person does; the accompanier's own steps are not theirs
+    to tick."""
+    step = get_object_or_404(
+        Step.objects.visible_to(request.user)
+        .for_the_person()
+        .filter(goal__in=Goal.objects.visible_to(request.user).open())
+        .select_related("goal__beneficiary"),
+        pk=pk,
+    )
+    form = StepDoneForm(request.POST)
+    if form.is_valid():
+        done = bool(form.cleaned_data["done"])
+        plan_services.set_step_done(step=step, done=done, by=request.user)
+        messages.success(
+            request,
+            (_("Bravo, c'est fait : « %(step)s ».") if done else _("« %(step)s » est à refaire."))
+            % {"step": step},
+        )
+    return redirect(f"{_portal_url('portal_plan')}#step-{step.pk}")
+
+
+@beneficiary_required
+@require_POST
+def portal_step_add(request, pk):
+    goal = get_object_or_404(
+        Goal.objects.visible_to(request.user).open().select_related("beneficiary"), pk=pk
+    )
+    form = OwnStepForm(request.POST, prefix=f"goal{goal.pk}")
+    if form.is_valid():
+        step = plan_services.add_step(goal=goal, form=form, by=request.user)
+        messages.success(
+            request, _("C'est ajouté à votre parcours : « %(step)s ».") % {"step": step}
+        )
+        return redirect(f"{_portal_url('portal_plan')}#step-{step.pk}")
+    context = _plan_context(request, goal.beneficiary, step_form=form, step_form_goal=goal.pk)
+    return render(request, "accompaniment/portal_plan.html", context, status=422)
+
+
+def _portal_url(name):
+    return reverse(f"accompaniment:{name}")
+
+
+# My appointments -------------------------------------------------------------------------
+
+
+@beneficiary_required
+def portal_appointments(request):
+    beneficiary = _own_file(request)
+    past = Paginator(portal_services.past_sessions(request.user), PAST_SESSIONS_PAGE_SIZE)
+    return render(
+        request,
+        "accompaniment/portal_appointments.html",
+        {
+            "beneficiary": beneficiary,
+            "appointments": portal_services.upcoming_appointments(request.user),
+            "past": past.get_page(request.GET.get("page")),
+        },
+    )
+
+
+@beneficiary_required
+def portal_appointment_ics(request, kind, pk):
+    """One appointment as an .ics file, to add to the phone's calendar."""
+    if kind not in {"session", "workshop"}:
+        raise Http404
+    if kind == "session":
+        session = get_object_or_404(
+            Session.objects.visible_to(request.user)
+            .exclude(status=Session.Status.CANCELLED)
+            .select_related("accompanier"),
+            pk=pk,
+        )
+        event = FeedEvent(
+            uid=f"session-{session.pk}@soli-dome.cresna",
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            summary=_("Rendez-vous Soli'dôme avec %(name)s")
+            % {"name": session.accompanier.get_full_name() or session.accompanier.email},
+            location=session.place,
+        )
+    else:
+        registration = get_object_or_404(
+            Registration.objects.visible_to(request.user).active().select_related("workshop"),
+            workshop_id=pk,
+        )
+        workshop = registration.workshop
+        event = FeedEvent(
+            uid=f"workshop-{workshop.pk}@soli-dome.cresna",
+            starts_at=workshop.starts_at,
+            ends_at=workshop.ends_at,
+            summary=workshop.title,
+            location=workshop.place,
+        )
+    response = HttpResponse(
+        build_calendar([event], name="Soli'dôme"), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="soli-dome-{kind}-{pk}.ics"'
+    return response
+
+
+# Workshops -------------------------------------------------------------------------------
+
+
+@beneficiary_required
+def portal_workshops(request):
+    beneficiary = _own_file(request)
+    workshops = list(Workshop.objects.visible_to(request.user).coming().with_counts())
+    mine = {
+        registration.workshop_id: registration
+        for registration in Registration.objects.visible_to(request.user).active()
+    }
+    for workshop in workshops:
+        workshop.my_registration = mine.get(workshop.pk)
+        workshop.places_left = max(workshop.capacity - workshop.registered_count, 0)
+    return render(
+        request,
+        "accompaniment/portal_workshops.html",
+        {
+            "beneficiary": beneficiary,
+            "workshops": workshops,
+            "my_workshops": [w for w in workshops if w.my_registration],
+        },
+    )
+
+
+@beneficiary_required
+@require_POST
+def portal_workshop_register(request, pk):
+    beneficiary = _own_file(request)
+    workshop = get_object_or_404(Workshop.objects.visible_to(request.user).coming(), pk=pk)
+    try:
+        registration = workshop_services.register(
+            workshop=workshop, beneficiary=beneficiary, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if registration.status == Registration.Status.REGISTERED:
+            messages.success(
+                request,
+                _("C'est noté : vous êtes inscrit·e à « %(title)s ». Il est dans vos rendez-vous.")
+                % {"title": workshop.title},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "L'atelier « %(title)s » est complet. Vous êtes sur la liste d'attente : "
+                    "si une place se libère, elle est pour vous."
+                )
+                % {"title": workshop.title},
+            )
+    return redirect(f"{_portal_url('portal_workshops')}#workshop-{workshop.pk}")
+
+
+@beneficiary_required
+@require_POST
+def portal_workshop_unregister(request, pk):
+    registration = get_object_or_404(
+        Registration.objects.visible_to(request.user).active().select_related("workshop"),
+        workshop_id=pk,
+    )
+    try:
+        workshop_services.unregister(registration=registration, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Vous n'êtes plus inscrit·e à « %(title)s ».") % {"title": registration.workshop},
+        )
+    return redirect(f"{_portal_url('portal_workshops')}#workshop-{pk}")
+
+
+# Good addresses --------------------------------------------------------------------------
+
+
+@beneficiary_required
+def portal_addresses(request):
+    beneficiary = _own_file(request)
+    partners = portal_services.good_addresses(request.user, beneficiary)
+    markers = [
+        {
+            "name": partner.name,
+            "lat": float(partner.latitude),
+            "lon": float(partner.longitude),
+            "categories": [service.name for service in partner.services.all()],
+            "closed_until": date_format(partner.closed_until, "j F Y")
+            if partner.closed_until
+            else "",
+            "url": f"#adresse-{partner.pk}",
+        }
+        for partner in partners
+        if partner.has_coordinates
+    ]
+    return render(
+        request,
+        "accompaniment/portal_addresses.html",
+        {
+            "beneficiary": beneficiary,
+            "partners": partners,
+            "markers": markers,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
+
+
+# Who sees my file ------------------------------------------------------------------------
+
+
+@beneficiary_required
+def portal_file_access(request):
+    beneficiary = _own_file(request)
+    return render(
+        request,
+        "accompaniment/portal_file_access.html",
+        {
+            "beneficiary": beneficiary,
+            "assignments": portal_services.accompaniers_of(request.user),
+            "referrals": portal_services.referrals_sharing_data(request.user),
+            "consents": beneficiary.consents.all(),
+        },
+    )
+
+
+@beneficiary_required
+@require_POST
+def portal_consent_withdraw(request, pk):
+    beneficiary = _own_file(request)
+    consent = get_object_or_404(Consent.objects.filter(beneficiary=beneficiary), pk=pk)
+    if consent.is_given:
+        file_services.withdraw_consent(consent=consent, by=request.user)
+        messages.success(
+            request,
+            _("C'est noté : « %(consent)s » est retiré. Votre accompagnateur·rice est prévenu·e.")
+            % {"consent": consent.get_kind_display()},
+        )
+    return redirect(f"{_portal_url('portal_file_access')}#consents")
+
+
+# Preferences -----------------------------------------------------------------------------
+
+
+def _set_language(response, language):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
+
+
+@beneficiary_required
+def portal_preferences(request):
+    beneficiary = _own_file(request)
+    form = PreferencesForm(request.POST or None, instance=beneficiary)
+    if request.method == "POST" and form.is_valid():
+        beneficiary = file_services.update_preferences(form=form, by=request.user)
+        translation.activate(beneficiary.preferred_language)
+        messages.success(request, _("Vos choix sont enregistrés."))
+        return _set_language(
+            redirect("accompaniment:portal_preferences"), beneficiary.preferred_language
+        )
+    return _preferences_page(request, beneficiary, form, ContactChangeRequestForm())
+
+
+def _preferences_page(request, beneficiary, form, contact_form, status=200):
+    return render(
+        request,
+        "accompaniment/portal_preferences.html",
+        {
+            "beneficiary": beneficiary,
+            "form": form,
+            "contact_form": contact_form,
+            "reminders_allowed": beneficiary.has_given(Consent.Kind.REMINDERS),
+            "pending_changes": beneficiary.contact_change_requests.pending().select_related(
+                "commune"
+            ),
+        },
+        status=status,
+    )
+
+
+@beneficiary_required
+@require_POST
+def portal_contact_change(request):
+    beneficiary = _own_file(request)
+    contact_form = ContactChangeRequestForm(request.POST)
+    if contact_form.is_valid():
+        file_services.request_contact_change(
+            beneficiary=beneficiary, form=contact_form, by=request.user
+        )
+        messages.success(
+            request,
+            _(
+                "Votre demande est envoyée. Votre accompagnateur·rice la vérifie, puis votre "
+                "dossier sera changé."
+            ),
+        )
+        return redirect("accompaniment:portal_preferences")
+    return _preferences_page(
+        request, beneficiary, PreferencesForm(instance=beneficiary), contact_form, status=422
+    )
+
+
+# My data ---------------------------------------------------------------------------------
+
+
+@beneficiary_required
+def portal_data(request):
+    beneficiary = _own_file(request)
+    return render(
+        request,
+        "accompaniment/portal_data.html",
+        {
+            "beneficiary": beneficiary,
+            "data": portal_services.personal_data(request.user),
+            "deletion_request": beneficiary.deletion_requests.pending().first(),
+        },
+    )
+
+
+@beneficiary_required
+def portal_data_download(request):
+    _own_file(request)
+    response = JsonResponse(
+        portal_services.personal_data(request.user),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mes-donnees-soli-dome-{day}.json"'
+    return response
+
+
+@beneficiary_required
+@require_POST
+def portal_deletion_request(request):
+    beneficiary = _own_file(request)
+    file_services.request_deletion(beneficiary=beneficiary, by=request.user)
+    messages.success(
+        request,
+        _(
+            "Votre demande est enregistrée. La coordination de Soli'dôme la traite et vous "
+            "répond. Certaines informations doivent parfois être gardées un temps, par la loi : "
+            "on vous dira lesquelles."
+        ),
+    )
+    return redirect("accompaniment:portal_data")

@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -7,3 +10,24 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def pre_login(self, request, user, **kwargs):
+        """Every way in (password, one-time code, invitation link) passes here: a person whose
+        file is closed is turned away kindly."""
+        response = super().pre_login(request, user, **kwargs)
+        if response is not None:
+            return response
+        beneficiary = getattr(user, "beneficiary_file", None) if user.is_beneficiary else None
+        if beneficiary is not None and not beneficiary.may_log_in:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            messages.info(
+                request,
+                _(
+                    "Votre accompagnement Soli'dôme est terminé, votre espace est fermé. "
+                    "Pour reprendre contact, appelez l'équipe Soli'dôme."
+                ),
+            )
+            return redirect("account_login")
+        return None

@@ -1,0 +1,306 @@
+"""What the beneficiary portal shows: every read goes through ``visible_to(user)`` (a
+beneficiary's user sees their own file only), and staff-private notes are never read here."""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accompaniment.models import Goal, Referral, Registration, Session, Workshop
+from beneficiaries.models import Assignment, Beneficiary
+from partners.models import Partner
+
+EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A coming session or workshop, as the person sees it in "my appointments"."""
+
+    kind: str  # "session" or "workshop"
+    pk: int
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    place: str
+    with_whom: str
+    is_waiting: bool = False
+
+    @property
+    def ics_url(self):
+        return reverse("accompaniment:portal_appointment_ics", args=[self.kind, self.pk])
+
+
+def _name(user):
+    return user.get_full_name() or user.email
+
+
+def upcoming_appointments(user, *, now=None):
+    """Coming sessions the person takes part in, and coming workshops they signed up for
+    (or wait for), soonest first. Two queries whatever their number."""
+    now = now or timezone.now()
+    sessions = Session.objects.visible_to(user).upcoming(now).select_related("accompanier")
+    registrations = (
+        Registration.objects.visible_to(user)
+        .active()
+        .filter(workshop__in=Workshop.objects.visible_to(user).coming(now))
+        .select_related("workshop__organiser")
+    )
+    appointments = [
+        Appointment(
+            kind="session",
+            pk=session.pk,
+            title=session.get_modality_display(),
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            place=session.place,
+            with_whom=_name(session.accompanier),
+        )
+        for session in sessions
+    ]
+    appointments += [
+        Appointment(
+            kind="workshop",
+            pk=registration.workshop.pk,
+            title=registration.workshop.title,
+            starts_at=registration.workshop.starts_at,
+            ends_at=registration.workshop.ends_at,
+            place=registration.workshop.place,
+            with_whom=_name(registration.workshop.organiser),
+            is_waiting=registration.status == Registration.Status.WAITING,
+        )
+        for registration in registrations
+    ]
+    return sorted(appointments, key=lambda appointment: (appointment.starts_at, appointment.kind))
+
+
+def past_sessions(user, *, now=None):
+    """Held sessions, most recent first, for their shared summary (never the private notes:
+    only the fields below are read)."""
+    now = now or timezone.now()
+    return (
+        Session.objects.visible_to(user)
+        .filter(status=Session.Status.HELD, starts_at__lt=now)
+        .select_related("accompanier", "workshop")
+        .only(
+            "pk",
+            "kind",
+            "modality",
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "shared_summary",
+            "accompanier__first_name",
+            "accompanier__last_name",
+            "accompanier__email",
+            "workshop__title",
+        )
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def accompaniers_of(user):
+    return (
+        Assignment.objects.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
+        .select_related("accompanier")
+        .order_by("-is_primary", "accompanier__last_name")
+    )
+
+
+def referrals_sharing_data(user):
+    """Referrals that sent information about the person to a partner: what, when and why."""
+    return (
+        Referral.objects.visible_to(user)
+        .outbound()
+        .select_related("partner", "theme")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+# Good addresses ------------------------------------------------------------------------
+
+
+def distance_km(origin, destination):
+    """Great-circle (haversine) distance between two (latitude, longitude) pairs."""
+    lat1, lon1 = map(math.radians, map(float, origin))
+    lat2, lon2 = map(math.radians, map(float, destination))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def _position_of(place):
+    if place is not None and place.latitude is not None and place.longitude is not None:
+        return (place.latitude, place.longitude)
+    return None
+
+
+def good_addresses(user, beneficiary, *, today=None):
+    """The partners that may be recommended to the person, nearest first from their commune.
+
+    A partner's own coordinates are used, else its commune's; each gets ``distance`` (km,
+    None when unknown). Places without a position, or everything when the person's commune
+    has none, come after, by name. Three queries whatever the number of partners."""
+    today = today or timezone.localdate()
+    partners = list(
+        Partner.objects.visible_to(user)
+        .with_current_closure(today)
+        .select_related("commune")
+        .prefetch_related("services", "categories")
+        .order_by("name")
+    )
+    origin = _position_of(beneficiary.commune)
+    for partner in partners:
+        position = _position_of(partner) or _position_of(partner.commune)
+        partner.distance = round(distance_km(origin, position), 1) if origin and position else None
+    return sorted(
+        partners,
+        key=lambda partner: (partner.distance is None, partner.distance or 0, partner.name),
+    )
+
+
+# The person's data ---------------------------------------------------------------------
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def personal_data(user):
+    """Everything the platform holds about the person, as plain data for their page and their
+    download. Staff working notes (session private notes, file notes) are left out: they are
+    the team's working notes, which the person may ask their accompanier for."""
+    beneficiary = (
+        Beneficiary.objects.visible_to(user)
+        .select_related("commune")
+        .prefetch_related("consents")
+        .get()
+    )
+    goals = Goal.objects.visible_to(user).select_related("theme").prefetch_related("steps")
+    sessions = past_sessions(user)
+    coming = upcoming_appointments(user)
+    registrations = (
+        Registration.objects.visible_to(user).select_related("workshop").order_by("created_at")
+    )
+    return {
+        "identity": {
+            "first_name": beneficiary.first_name,
+            "last_name": beneficiary.last_name,
+            "birth_date": _date(beneficiary.birth_date),
+            "gender": beneficiary.get_gender_display(),
+        },
+        "contact": {
+            "phone": beneficiary.phone_display,
+            "email": beneficiary.email,
+            "preferred_channel": beneficiary.get_preferred_channel_display(),
+            "commune": str(beneficiary.commune) if beneficiary.commune else "",
+        },
+        "situation": {
+            "household": beneficiary.get_household_display(),
+            "housing": beneficiary.get_housing_display(),
+            "main_activity": beneficiary.get_main_activity_display(),
+            "resources": beneficiary.get_resources_display(),
+        },
+        "accompaniment": {
+            "status": beneficiary.get_status_display(),
+            "entry_date": _date(beneficiary.entry_date),
+            "exit_date": _date(beneficiary.exit_date),
+            "exit_reason": beneficiary.get_exit_reason_display(),
+            "last_contact_on": _date(beneficiary.last_contact_on),
+            "accompaniers": [
+                {"name": _name(a.accompanier), "email": a.accompanier.email, "main": a.is_primary}
+                for a in accompaniers_of(user)
+            ],
+        },
+        "preferences": {
+            "reminder_channel": beneficiary.get_reminder_channel_display(),
+            "same_morning_reminder": beneficiary.same_morning_reminder,
+            "step_reminders": beneficiary.step_reminders,
+            "language": beneficiary.get_preferred_language_display(),
+            "reminders_paused_until": _date(beneficiary.reminders_paused_until),
+        },
+        "consents": [
+            {
+                "consent": consent.get_kind_display(),
+                "given": consent.is_given,
+                "recorded_on": _date(consent.recorded_on),
+            }
+            for consent in beneficiary.consents.all()
+        ],
+        "plan": [
+            {
+                "goal": goal.title,
+                "theme": goal.theme.name,
+                "status": goal.get_status_display(),
+                "target_date": _date(goal.target_date),
+                "steps": [
+                    {
+                        "step": step.title,
+                        "who": step.get_owner_display(),
+                        "due_date": _date(step.due_date),
+                        "done_on": _date(step.done_on),
+                    }
+                    for step in goal.steps.all()
+                ],
+            }
+            for goal in goals
+        ],
+        "coming_appointments": [
+            {
+                "what": appointment.title,
+                "starts_at": timezone.localtime(appointment.starts_at).isoformat(),
+                "place": appointment.place,
+                "with": appointment.with_whom,
+            }
+            for appointment in coming
+        ],
+        "past_sessions": [
+            {
+                "date": timezone.localtime(session.starts_at).isoformat(),
+                "modality": session.get_modality_display(),
+                "place": session.place,
+                "with": _name(session.accompanier),
+                "summary": session.shared_summary,
+            }
+            for session in sessions
+        ],
+        "workshops": [
+            {
+                "workshop": registration.workshop.title,
+                "date": timezone.localtime(registration.workshop.starts_at).isoformat(),
+                "status": registration.get_status_display(),
+            }
+            for registration in registrations
+        ],
+        "referrals": [
+            {
+                "partner": referral.partner.name,
+                "need": referral.theme.name if referral.theme else "",
+                "shared": [str(label) for label in referral.shared_field_labels()],
+                "sent_at": timezone.localtime(referral.sent_at).isoformat(),
+                "status": referral.get_status_display(),
+            }
+            for referral in referrals_sharing_data(user)
+        ],
+        "contact_change_requests": [
+            {
+                "asked_on": timezone.localtime(change.created_at).isoformat(),
+                "changes": {str(label): value for label, value in change.changes()},
+                "status": change.get_status_display(),
+            }
+            for change in beneficiary.contact_change_requests.select_related("commune")
+        ],
+        "deletion_requests": [
+            {
+                "asked_on": timezone.localtime(request.created_at).isoformat(),
+                "handled_on": timezone.localtime(request.handled_at).isoformat()
+                if request.handled_at
+                else None,
+            }
+            for request in beneficiary.deletion_requests.all()
+        ],
+    }
