@@ -1,0 +1,172 @@
+"""Getting into the portal: invitations by the accompanier, login by e-mailed code, closed files
+turned away; and the contact details a person asks to change."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from beneficiaries.models import Beneficiary, Commune, ContactChangeRequest, PortalInvitation
+from soli_dome.users.models import User
+from tests.users.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def invite(client, accompanier, beneficiary, capture):
+    client.force_login(accompanier)
+    with capture(execute=True):
+        client.post(reverse("beneficiaries:portal_invite", args=[beneficiary.pk]))
+    client.logout()
+    return PortalInvitation.objects.get(beneficiary=beneficiary)
+
+
+def test_invitation_creates_an_inactive_beneficiary_account_and_mails_the_link(
+    client, accompanier, beneficiary_of, mailoutbox, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net")
+    invitation = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    user = User.objects.get(email="ines@example.net")
+    assert (user.role, user.is_active, user.beneficiary_file) == ("beneficiary", False, beneficiary)
+    assert invitation.token in mailoutbox[0].body
+
+
+def test_accepting_the_invitation_lets_the_person_in(
+    client, accompanier, beneficiary_of, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net")
+    invitation = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    url = reverse("beneficiaries:invitation_accept", args=[invitation.token])
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accompaniment:portal_home")
+    assert response.wsgi_request.user.beneficiary_file == beneficiary
+
+
+def test_an_expired_invitation_is_refused_with_a_clear_message(
+    client, accompanier, beneficiary_of, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net")
+    invitation = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    invitation.expires_at = timezone.now() - datetime.timedelta(minutes=1)
+    invitation.save()
+    response = client.post(reverse("beneficiaries:invitation_accept", args=[invitation.token]))
+    assert response.status_code == 410 and "Ce lien d&#x27;invitation a expiré" in response.text
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_sending_again_renews_the_link(
+    client, accompanier, beneficiary_of, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net")
+    first = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    second = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    assert second.token != first.token and second.expires_at > first.expires_at
+
+
+def test_a_file_without_email_cannot_be_invited(client, accompanier, beneficiary_of):
+    beneficiary = beneficiary_of(accompanier, email="")
+    client.force_login(accompanier)
+    response = client.post(
+        reverse("beneficiaries:portal_invite", args=[beneficiary.pk]), follow=True
+    )
+    assert "Ajoutez d&#x27;abord l&#x27;adresse e-mail" in response.text
+    assert not PortalInvitation.objects.exists()
+
+
+def test_another_accompanier_cannot_invite(client, other_accompanier, accompanier, beneficiary_of):
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net")
+    client.force_login(other_accompanier)
+    url = reverse("beneficiaries:portal_invite", args=[beneficiary.pk])
+    assert client.post(url).status_code == 404
+
+
+def test_a_closed_file_cannot_log_in_with_a_password(client, beneficiary_user):
+    beneficiary_user.beneficiary_file.close(
+        on=timezone.localdate(), reason=Beneficiary.ExitReason.MOVED
+    )
+    response = client.post(
+        reverse("account_login"),
+        {"login": beneficiary_user.email, "password": PASSWORD},
+        follow=True,
+    )
+    assert not response.wsgi_request.user.is_authenticated
+    assert "votre espace est fermé" in response.text
+
+
+def login_code(client, email, mailoutbox):
+    client.post(reverse("account_request_login_code"), {"email": email})
+    return re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mailoutbox[-1].body, re.MULTILINE).group(
+        1
+    )
+
+
+def test_the_person_logs_in_with_a_code_received_by_email(client, beneficiary_user, mailoutbox):
+    code = login_code(client, beneficiary_user.email, mailoutbox)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+    assert response.wsgi_request.user == beneficiary_user
+
+
+def test_a_closed_file_cannot_log_in_with_a_code(client, beneficiary_user, mailoutbox):
+    beneficiary_user.beneficiary_file.close(
+        on=timezone.localdate(), reason=Beneficiary.ExitReason.MOVED
+    )
+    code = login_code(client, beneficiary_user.email, mailoutbox)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+    assert not response.wsgi_request.user.is_authenticated
+    assert "votre espace est fermé" in response.text
+
+
+# Contact details -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def change_asked(client, beneficiary_user):
+    client.force_login(beneficiary_user)
+    client.post(
+        reverse("accompaniment:portal_contact_change"),
+        {"phone": "07 11 22 33 44", "commune": Commune.objects.get(insee_code="63124").pk},
+    )
+    client.logout()
+    return ContactChangeRequest.objects.get()
+
+
+def test_a_contact_change_request_does_not_change_the_file(change_asked):
+    beneficiary = Beneficiary.objects.get(pk=change_asked.beneficiary_id)
+    assert beneficiary.phone != "+33711223344"
+
+
+def test_an_empty_contact_change_request_is_refused(client, beneficiary_user):
+    client.force_login(beneficiary_user)
+    response = client.post(reverse("accompaniment:portal_contact_change"), {})
+    assert response.status_code == 422 and not ContactChangeRequest.objects.exists()
+
+
+def test_the_accompanier_sees_and_confirms_the_change(client, accompanier, change_asked):
+    client.force_login(accompanier)
+    page = client.get(change_asked.beneficiary.get_absolute_url()).text
+    assert "07 11 22 33 44" in page
+    client.post(
+        reverse("beneficiaries:contact_change_decide", args=[change_asked.pk]),
+        {"decision": "confirm"},
+    )
+    beneficiary = Beneficiary.objects.get(pk=change_asked.beneficiary_id)
+    assert (beneficiary.phone, beneficiary.commune.insee_code) == ("+33711223344", "63124")
+
+
+def test_a_declined_change_leaves_the_file_as_it_was(client, accompanier, change_asked):
+    client.force_login(accompanier)
+    client.post(
+        reverse("beneficiaries:contact_change_decide", args=[change_asked.pk]),
+        {"decision": "decline"},
+    )
+    change_asked.refresh_from_db()
+    beneficiary = Beneficiary.objects.get(pk=change_asked.beneficiary_id)
+    assert change_asked.status == "declined" and beneficiary.phone != "+33711223344"
+
+
+def test_another_accompanier_cannot_decide(client, other_accompanier, change_asked):
+    client.force_login(other_accompanier)
+    url = reverse("beneficiaries:contact_change_decide", args=[change_asked.pk])
+    assert client.post(url, {"decision": "confirm"}).status_code == 404
