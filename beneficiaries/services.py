@@ -328,6 +328,8 @@ def decide_contact_change(*, change, confirm, by):
             beneficiary.commune_id = change.commune_id
             fields.append("commune")
         beneficiary.save(update_fields=[*fields, "updated_at"])
+        if change.email and beneficiary.user_id:
+            _move_login_email(beneficiary.user, change.email)
     change.status = (
         ContactChangeRequest.Status.CONFIRMED if confirm else ContactChangeRequest.Status.DECLINED
     )
@@ -341,6 +343,16 @@ def decide_contact_change(*, change, confirm, by):
         detail=f"contact change #{change.pk} {change.status}",
     )
     return True
+
+
+def _move_login_email(user, email):
+    """The login codes go to the confirmed address, unless another account already uses it."""
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        return
+    user.email = email
+    user.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
 
 
 @transaction.atomic

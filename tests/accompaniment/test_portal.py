@@ -16,6 +16,7 @@ from tests.accompaniment.factories import (
     RegistrationFactory,
     SessionFactory,
     StepFactory,
+    ThemeFactory,
     WorkshopFactory,
 )
 from tests.accompaniment.test_referrals import make_referral, post_referral
@@ -299,8 +300,6 @@ def test_withdrawn_sharing_consent_stops_new_referrals(client, logged_in, accomp
     consent = Consent.objects.get(beneficiary=me, kind=Consent.Kind.PARTNER_SHARING)
     logged_in.post(reverse("accompaniment:portal_consent_withdraw", args=[consent.pk]))
     client.force_login(accompanier)
-    from tests.accompaniment.factories import ThemeFactory
-
     post_referral(client, me, PartnerFactory(), ThemeFactory())
     assert me.referrals.count() == 1
 

@@ -2,7 +2,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from accompaniment.models import Referral
 from beneficiaries.models import Assignment, Beneficiary
 from soli_dome.users.models import User
 
@@ -78,3 +80,28 @@ def test_refuses_to_run_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
+
+
+@pytest.mark.parametrize("email", ["beneficiaire1@example.org", "beneficiaire2@example.org"])
+def test_each_demo_beneficiary_has_something_on_every_portal_page(seeded, client, email):
+    client.force_login(User.objects.get(email=email))
+    appointments = client.get(reverse("accompaniment:portal_appointments")).context
+    workshops = client.get(reverse("accompaniment:portal_workshops")).context
+    access = client.get(reverse("accompaniment:portal_file_access")).context
+    shown = {
+        "plan": client.get(reverse("accompaniment:portal_plan")).context["open_goals"],
+        "coming": appointments["appointments"],
+        "summaries": [s for s in appointments["past"] if s.shared_summary],
+        "open workshops": [w for w in workshops["workshops"] if not w.my_registration],
+        "my workshops": workshops["my_workshops"],
+        "addresses": client.get(reverse("accompaniment:portal_addresses")).context["partners"],
+        "referrals": list(access["referrals"]),
+        "consents": list(access["consents"]),
+    }
+    assert [name for name, rows in shown.items() if not rows] == []
+
+
+def test_the_demo_referrals_stay_the_same_on_a_second_run(seeded):
+    before = sorted(Referral.objects.values_list("beneficiary", "partner", "token"))
+    call_command("seed_demo", stdout=io.StringIO())
+    assert sorted(Referral.objects.values_list("beneficiary", "partner", "token")) == before

@@ -170,3 +170,15 @@ def test_another_accompanier_cannot_decide(client, other_accompanier, change_ask
     client.force_login(other_accompanier)
     url = reverse("beneficiaries:contact_change_decide", args=[change_asked.pk])
     assert client.post(url, {"decision": "confirm"}).status_code == 404
+
+
+def test_a_confirmed_email_becomes_the_login_address(client, accompanier, beneficiary_user):
+    client.force_login(beneficiary_user)
+    client.post(reverse("accompaniment:portal_contact_change"), {"email": "nouvelle@example.net"})
+    change = ContactChangeRequest.objects.get()
+    client.force_login(accompanier)
+    client.post(
+        reverse("beneficiaries:contact_change_decide", args=[change.pk]), {"decision": "confirm"}
+    )
+    beneficiary_user.refresh_from_db()
+    assert beneficiary_user.email == "nouvelle@example.net"
