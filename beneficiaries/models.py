@@ -438,6 +438,18 @@ class Consent(TimeStampedModel):
     def __str__(self):
         return self.get_kind_display()
 
+    @property
+    def plain_label(self):
+        """The consent in the person's words, for their portal."""
+        return {
+            self.Kind.DATA_PROCESSING: _("Utiliser mes informations pour m'accompagner"),
+            self.Kind.REMINDERS: _("Recevoir des rappels de mes rendez-vous"),
+            self.Kind.PARTNER_SHARING: _(
+                "Donner des informations sur moi à un partenaire, quand il peut m'aider"
+            ),
+            self.Kind.RESEARCH: _("Aider la recherche, sans mon nom"),
+        }[self.kind]
+
 
 def invitation_expiry():
     return timezone.now() + datetime.timedelta(days=settings.PORTAL_INVITATION_DAYS)

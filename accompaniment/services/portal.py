@@ -225,7 +225,7 @@ def personal_data(user):
         },
         "consents": [
             {
-                "consent": consent.get_kind_display(),
+                "consent": str(consent.plain_label),
                 "given": consent.is_given,
                 "recorded_on": _date(consent.recorded_on),
             }

@@ -320,8 +320,11 @@ def portal_consent_withdraw(request, pk):
         file_services.withdraw_consent(consent=consent, by=request.user)
         messages.success(
             request,
-            _("C'est noté : « %(consent)s » est retiré. Votre accompagnateur·rice est prévenu·e.")
-            % {"consent": consent.get_kind_display()},
+            _(
+                "C'est noté, vous avez retiré votre accord : « %(consent)s ». "
+                "Votre accompagnateur·rice est prévenu·e."
+            )
+            % {"consent": consent.plain_label},
         )
     return redirect(f"{_portal_url('portal_file_access')}#consents")
 
