@@ -29,6 +29,10 @@ from soli_dome.users.permissions import beneficiary_required
 PAST_SESSIONS_PAGE_SIZE = 10
 
 
+def _portal_url(name):
+    return reverse(f"accompaniment:{name}")
+
+
 def _own_file(request):
     """The person's own file, while it is followed (a closed file has no portal)."""
     return get_object_or_404(Beneficiary.objects.visible_to(request.user).followed())
@@ -121,10 +125,6 @@ def portal_step_add(request, pk):
         return redirect(f"{_portal_url('portal_plan')}#step-{step.pk}")
     context = _plan_context(request, goal.beneficiary, step_form=form, step_form_goal=goal.pk)
     return render(request, "accompaniment/portal_plan.html", context, status=422)
-
-
-def _portal_url(name):
-    return reverse(f"accompaniment:{name}")
 
 
 # My appointments -------------------------------------------------------------------------
