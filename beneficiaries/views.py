@@ -270,7 +270,14 @@ def invitation_accept(request, token):
             error = " ".join(refusal.messages)
         else:
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-            messages.success(request, _("Bienvenue dans votre espace Soli'dôme."))
+            messages.success(
+                request,
+                _(
+                    "Bienvenue dans votre espace Soli'dôme. Pour revenir, demandez un code par "
+                    "e-mail sur la page de connexion, ou choisissez un mot de passe dans "
+                    "« Mon compte »."
+                ),
+            )
             return redirect("accompaniment:portal_home")
     return render(
         request,
