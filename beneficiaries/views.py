@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from soli_dome.audit.models import AuditEntry, record
+from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import coordinator_required, staff_required
 
 from .forms import (
@@ -278,7 +279,7 @@ def invitation_accept(request, token):
                     "« Mon compte »."
                 ),
             )
-            return redirect("accompaniment:portal_home")
+            return remember_language(redirect("accompaniment:portal_home"), user.language)
     return render(
         request,
         "beneficiaries/invitation_accept.html",

@@ -24,6 +24,7 @@ from accompaniment.services import workshops as workshop_services
 from beneficiaries import services as file_services
 from beneficiaries.forms import ContactChangeRequestForm, PreferencesForm
 from beneficiaries.models import Beneficiary, Consent
+from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import beneficiary_required
 
 PAST_SESSIONS_PAGE_SIZE = 10
@@ -332,18 +333,6 @@ def portal_consent_withdraw(request, pk):
 # Preferences -----------------------------------------------------------------------------
 
 
-def _set_language(response, language):
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-    )
-    return response
-
-
 @beneficiary_required
 def portal_preferences(request):
     beneficiary = _own_file(request)
@@ -352,7 +341,7 @@ def portal_preferences(request):
         beneficiary = file_services.update_preferences(form=form, by=request.user)
         translation.activate(beneficiary.preferred_language)
         messages.success(request, _("Vos choix sont enregistrés."))
-        return _set_language(
+        return remember_language(
             redirect("accompaniment:portal_preferences"), beneficiary.preferred_language
         )
     return _preferences_page(request, beneficiary, form, ContactChangeRequestForm())

@@ -3,6 +3,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from .language import remember_language
+
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
     """Nobody signs up on their own: staff are invited by a coordinator, beneficiaries by their
@@ -31,3 +33,10 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
             )
             return redirect("account_login")
         return None
+
+    def post_login(self, request, user, **kwargs):
+        """A beneficiary sees the site in the language they chose for their messages."""
+        response = super().post_login(request, user, **kwargs)
+        if user.is_beneficiary:
+            remember_language(response, user.language)
+        return response

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.models import Registration, Step
-from beneficiaries.models import Beneficiary, Commune, Consent
+from beneficiaries.models import Beneficiary, Commune, Consent, DeletionRequest
 from tests.accompaniment.factories import (
     GoalFactory,
     NoteFactory,
@@ -387,3 +387,14 @@ def test_portal_pages_queries_do_not_grow_with_the_data(logged_in, accompanier, 
         full_file(me, accompanier, tag=f" {number}")
         PartnerFactory(may_be_recommended=True, latitude=45.7, longitude=3.1)
     assert _queries(logged_in, reverse(name)) == few
+
+
+def test_coordinator_dashboard_queries_do_not_grow_with_deletion_requests(
+    client, coordinator, beneficiary_of, accompanier
+):
+    DeletionRequest.objects.create(beneficiary=beneficiary_of(accompanier))
+    client.force_login(coordinator)
+    few = _queries(client, reverse("accompaniment:dashboard"))
+    for _number in range(4):
+        DeletionRequest.objects.create(beneficiary=beneficiary_of(accompanier))
+    assert _queries(client, reverse("accompaniment:dashboard")) == few

@@ -182,3 +182,14 @@ def test_a_confirmed_email_becomes_the_login_address(client, accompanier, benefi
     )
     beneficiary_user.refresh_from_db()
     assert beneficiary_user.email == "nouvelle@example.net"
+
+
+def test_a_beneficiary_who_chose_english_gets_the_site_in_english_at_login(
+    client, beneficiary_user
+):
+    beneficiary_user.language = "en"
+    beneficiary_user.save()
+    response = client.post(
+        reverse("account_login"), {"login": beneficiary_user.email, "password": PASSWORD}
+    )
+    assert response.cookies["django_language"].value == "en"
