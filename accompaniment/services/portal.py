@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accompaniment.models import Goal, Referral, Registration, Session, Workshop
 from beneficiaries.models import Assignment, Beneficiary
@@ -52,7 +53,8 @@ def upcoming_appointments(user, *, now=None):
         Appointment(
             kind="session",
             pk=session.pk,
-            title=session.get_modality_display(),
+            title=_("Rendez-vous (%(modality)s)")
+            % {"modality": session.get_modality_display().lower()},
             starts_at=session.starts_at,
             ends_at=session.ends_at,
             place=session.place,
