@@ -105,7 +105,11 @@ def portal_step_toggle(request, pk):
         plan_services.set_step_done(step=step, done=done, by=request.user)
         messages.success(
             request,
-            (_("Bravo, c'est fait : « %(step)s ».") if done else _("« %(step)s » est à refaire."))
+            (
+                _("Bravo, c'est fait : « %(step)s ».")
+                if done
+                else _("« %(step)s » est de nouveau à faire.")
+            )
             % {"step": step},
         )
     return redirect(f"{_portal_url('portal_plan')}#step-{step.pk}")
@@ -226,7 +230,10 @@ def portal_workshop_register(request, pk):
         if registration.status == Registration.Status.REGISTERED:
             messages.success(
                 request,
-                _("C'est noté : vous êtes inscrit·e à « %(title)s ». Il est dans vos rendez-vous.")
+                _(
+                    "C'est noté : vous êtes inscrit·e à « %(title)s ». "
+                    "L'atelier est dans vos rendez-vous."
+                )
                 % {"title": workshop.title},
             )
         else:
