@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,11 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(
             starts_at__gte=now or timezone.now(), status=Workshop.Status.OPEN
         ).order_by("starts_at")
+
+    def hosted_by(self, partner):
+        """The workshops whose host is ``partner``: the host is free text, so it is matched on
+        the partner's name, ignoring case and surrounding spaces."""
+        return self.alias(host=Trim("host_name")).filter(host__iexact=partner.name.strip())
 
     def with_counts(self):
         return self.annotate(
