@@ -3,12 +3,14 @@
 An import goes in two steps: the uploaded file is kept on the server (under
 ``VAR_DIR/imports``) and checked in full, and the preview lists what would change and every
 problem; the confirmation posts only the file's token, the file is checked again and imported in
-one transaction, all or nothing.
+one transaction, all or nothing. A data·inclusion file (JSON) carries no categories: the
+category its new listings get is chosen on upload and travels with the token in the URL.
 """
 
 import re
 import secrets
 import time
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,34 +26,62 @@ from django.views.decorators.http import require_POST
 
 from soli_dome.users.permissions import coordinator_required
 
-from . import transfer
+from . import data_inclusion, transfer
+from .models import Category
 from .views import filtered_partners
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXTENSIONS = ("csv", "xlsx")
+UPLOAD_EXTENSIONS = (*EXTENSIONS, "json")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "partner_imports"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}\.(csv|xlsx)")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}\.(csv|xlsx|json)")
+DATA_INCLUSION_KINDS = ("structures", "services")
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Fichier à importer"),
-        help_text=gettext_lazy("Un fichier CSV ou XLSX de 5 Mo au plus, avec la ligne d'en-têtes."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=gettext_lazy(
+            "Un fichier CSV ou XLSX avec la ligne d'en-têtes, ou un fichier de structures "
+            "data·inclusion (JSON), de 5 Mo au plus."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}),
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Catégorie des nouvelles fiches (fichier data·inclusion)"),
+        help_text=gettext_lazy(
+            "Le schéma data·inclusion ne donne pas de catégorie d'acteur : les structures "
+            "nouvelles pour le répertoire recevront celle-ci ; les autres gardent les leurs."
+        ),
+        queryset=Category.objects.all(),
+        required=False,
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in EXTENSIONS:
-            raise forms.ValidationError(_("Choisissez un fichier .csv ou .xlsx."))
+        if extension not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(_("Choisissez un fichier .csv, .xlsx ou .json."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")
             )
         upload.extension = extension
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and upload.extension == "json" and not cleaned.get("category"):
+            self.add_error(
+                "category",
+                _(
+                    "Choisissez la catégorie des nouvelles fiches : un fichier data·inclusion "
+                    "n'en donne pas."
+                ),
+            )
+        return cleaned
 
 
 def _imports_dir():
@@ -77,12 +108,24 @@ def _stored_file(request, token):
     return path
 
 
-def _plan(path):
+def _plan(path, category_id):
+    """The import plan of the stored file, or None and why the file cannot be read."""
+    extension = path.suffix.lstrip(".")
     try:
-        table = transfer.read_table(path.read_bytes(), path.suffix.lstrip("."))
+        if extension != "json":
+            return transfer.plan_import(transfer.read_table(path.read_bytes(), extension)), ""
+        category = Category.objects.filter(pk=category_id).first() if category_id else None
+        if category is None:
+            return None, _("Choisissez la catégorie des nouvelles fiches, puis déposez le fichier.")
+        table = data_inclusion.read_structures(path.read_bytes())
+        return data_inclusion.plan_import(table, category=category), ""
     except transfer.UnreadableFile as error:
         return None, str(error)
-    return transfer.plan_import(table), ""
+
+
+def _category_id(data):
+    value = data.get("categorie", "")
+    return int(value) if value.isdigit() else None
 
 
 @coordinator_required
@@ -97,18 +140,28 @@ def partner_import(request):
             for chunk in upload.chunks():
                 stored.write(chunk)
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], token]
-        return redirect("partners:partner_import_preview", token=token)
+        preview = reverse("partners:partner_import_preview", args=[token])
+        if category := form.cleaned_data["category"]:
+            preview += "?" + urlencode({"categorie": category.pk})
+        return redirect(preview)
     return render(request, "partners/partner_import.html", {"form": form})
 
 
 @coordinator_required
 def partner_import_preview(request, token):
     path = _stored_file(request, token)
-    plan, unreadable = _plan(path)
+    category_id = _category_id(request.GET)
+    plan, unreadable = _plan(path, category_id)
     return render(
         request,
         "partners/partner_import_preview.html",
-        {"plan": plan, "unreadable": unreadable, "token": token},
+        {
+            "plan": plan,
+            "unreadable": unreadable,
+            "token": token,
+            "category_id": category_id,
+            "is_data_inclusion": path.suffix == ".json",
+        },
     )
 
 
@@ -117,13 +170,17 @@ def partner_import_preview(request, token):
 def partner_import_confirm(request, token):
     """Imports the stored file, checked again: all rows or none."""
     path = _stored_file(request, token)
+    category_id = _category_id(request.POST)
     with transaction.atomic():
-        plan, unreadable = _plan(path)
+        plan, unreadable = _plan(path, category_id)
         if plan is None or not plan.can_import:
             messages.error(
                 request, _("Ce fichier a des erreurs : corrigez-les, puis importez-le de nouveau.")
             )
-            return redirect("partners:partner_import_preview", token=token)
+            preview = reverse("partners:partner_import_preview", args=[token])
+            if category_id:
+                preview += "?" + urlencode({"categorie": category_id})
+            return redirect(preview)
         transfer.run_import(plan)
     path.unlink(missing_ok=True)
     request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
@@ -167,6 +224,24 @@ def partner_export(request, extension):
         return _xlsx_response(table, _filename("export", "xlsx"))
     table = transfer.rows(transfer.export_queryset(partners))
     return _csv_response(table, _filename("export", "csv"))
+
+
+@coordinator_required
+def partner_export_data_inclusion(request, kind):
+    """The directory as the list shows it, as data·inclusion structures or services."""
+    if kind not in DATA_INCLUSION_KINDS:
+        raise Http404
+    _form, partners = filtered_partners(request, timezone.localdate(), can_edit=True)
+    partners = transfer.export_queryset(partners)
+    lines = (
+        data_inclusion.export_structures(partners)
+        if kind == "structures"
+        else data_inclusion.export_services(partners)
+    )
+    response = StreamingHttpResponse(lines, content_type="application/json; charset=utf-8")
+    filename = _filename(f"data-inclusion-{kind}", "json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @coordinator_required

@@ -24,6 +24,11 @@ urlpatterns = [
         name="partner_import_template",
     ),
     path("export.<str:extension>", imports.partner_export, name="partner_export"),
+    path(
+        "export-data-inclusion-<str:kind>.json",
+        imports.partner_export_data_inclusion,
+        name="partner_export_data_inclusion",
+    ),
     path("<int:pk>/", views.partner_detail, name="partner_detail"),
     path("<int:pk>/modifier/", views.partner_update, name="partner_update"),
     path("<int:pk>/archiver/", views.partner_archive, name="partner_archive"),
