@@ -13,11 +13,10 @@ import time
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +25,8 @@ from django.views.decorators.http import require_POST
 
 from soli_dome.users.permissions import coordinator_required
 
-from . import data_inclusion, transfer
-from .models import Category
+from . import data_inclusion, import_jobs, transfer
+from .models import Category, ImportJob
 from .views import filtered_partners
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -84,16 +83,10 @@ class ImportForm(forms.Form):
         return cleaned
 
 
-def _imports_dir():
-    directory = settings.VAR_DIR / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
 def _remove_stale_files():
     """Uploads left without confirmation for a day are removed."""
     cutoff = time.time() - 24 * 3600
-    for path in _imports_dir().iterdir():
+    for path in import_jobs.imports_dir().iterdir():
         if path.is_file() and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
 
@@ -102,25 +95,10 @@ def _stored_file(request, token):
     """The uploaded file behind ``token``, only if this session uploaded it."""
     if not TOKEN.fullmatch(token or "") or token not in request.session.get(SESSION_KEY, []):
         raise Http404
-    path = _imports_dir() / token
+    path = import_jobs.imports_dir() / token
     if not path.is_file():
         raise Http404
     return path
-
-
-def _plan(path, category_id):
-    """The import plan of the stored file, or None and why the file cannot be read."""
-    extension = path.suffix.lstrip(".")
-    try:
-        if extension != "json":
-            return transfer.plan_import(transfer.read_table(path.read_bytes(), extension)), ""
-        category = Category.objects.filter(pk=category_id).first() if category_id else None
-        if category is None:
-            return None, _("Choisissez la catégorie des nouvelles fiches, puis déposez le fichier.")
-        table = data_inclusion.read_structures(path.read_bytes())
-        return data_inclusion.plan_import(table, category=category), ""
-    except transfer.UnreadableFile as error:
-        return None, str(error)
 
 
 def _category_id(data):
@@ -136,7 +114,7 @@ def partner_import(request):
         upload = form.cleaned_data["file"]
         _remove_stale_files()
         token = f"{secrets.token_urlsafe(18)}.{upload.extension}"
-        with open(_imports_dir() / token, "wb") as stored:
+        with open(import_jobs.imports_dir() / token, "wb") as stored:
             for chunk in upload.chunks():
                 stored.write(chunk)
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], token]
@@ -144,14 +122,18 @@ def partner_import(request):
         if category := form.cleaned_data["category"]:
             preview += "?" + urlencode({"categorie": category.pk})
         return redirect(preview)
-    return render(request, "partners/partner_import.html", {"form": form})
+    return render(
+        request,
+        "partners/partner_import.html",
+        {"form": form, "jobs": ImportJob.objects.select_related("created_by")[:5]},
+    )
 
 
 @coordinator_required
 def partner_import_preview(request, token):
     path = _stored_file(request, token)
     category_id = _category_id(request.GET)
-    plan, unreadable = _plan(path, category_id)
+    plan, unreadable = import_jobs.plan_file(path, category_id)
     return render(
         request,
         "partners/partner_import_preview.html",
@@ -171,8 +153,11 @@ def partner_import_confirm(request, token):
     """Imports the stored file, checked again: all rows or none."""
     path = _stored_file(request, token)
     category_id = _category_id(request.POST)
+    if import_jobs.row_count(path, category_id) >= import_jobs.BACKGROUND_FROM_ROWS:
+        job = import_jobs.start(token=token, category_id=category_id, by=request.user)
+        return redirect(job)
     with transaction.atomic():
-        plan, unreadable = _plan(path, category_id)
+        plan, unreadable = import_jobs.plan_file(path, category_id)
         if plan is None or not plan.can_import:
             messages.error(
                 request, _("Ce fichier a des erreurs : corrigez-les, puis importez-le de nouveau.")
@@ -252,3 +237,18 @@ def partner_import_template(request, extension):
     if extension == "xlsx":
         return _xlsx_response(transfer.template_rows(), "acteurs-modele.xlsx")
     return _csv_response(transfer.template_rows(), "acteurs-modele.csv")
+
+
+@coordinator_required
+def import_job_detail(request, pk):
+    """A large import's progress; htmx polls the progress part every second while it runs."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    context = {
+        "job": job,
+        "progress": import_jobs.read_progress(job)
+        if job.status == ImportJob.Status.RUNNING
+        else None,
+    }
+    if request.htmx:
+        return render(request, "partners/includes/_import_job_progress.html", context)
+    return render(request, "partners/import_job_detail.html", context)

@@ -487,6 +487,11 @@ def template_rows():
 # --- import -------------------------------------------------------------------------------
 
 
+def count_rows(table):
+    """The rows of a table, the header and empty rows aside."""
+    return sum(1 for cells in table[1:] if any(_text(cell) for cell in cells))
+
+
 class UnreadableFile(Exception):
     """The file is not a CSV or XLSX table we can read; the message says why."""
 
@@ -740,18 +745,24 @@ def _model_problems(line, planned):
     return []
 
 
-def run_import(plan):
+def run_import(plan, *, progress=None, every=20):
     """Writes the plan: listings created or updated, unchanged ones left alone. Call it in a
-    transaction with a plan made inside it, so that all or nothing is written."""
+    transaction with a plan made inside it, so that all or nothing is written. ``progress``
+    is called with the number of rows done, every ``every`` rows and at the end."""
     if not plan.can_import:
         raise ValueError("A plan with problems cannot be imported.")
-    for planned in plan.rows:
-        if planned.action == "unchanged":
-            continue
-        partner = planned.partner or Partner()
-        _apply(partner, planned.values)
-        partner.save()
-        for column in COLUMNS:
-            if column.many:
-                getattr(partner, column.attribute).set(planned.values[column.attribute])
+    for done, planned in enumerate(plan.rows, start=1):
+        if planned.action != "unchanged":
+            _write(planned)
+        if progress and (done % every == 0 or done == len(plan.rows)):
+            progress(done)
     return plan
+
+
+def _write(planned):
+    partner = planned.partner or Partner()
+    _apply(partner, planned.values)
+    partner.save()
+    for column in COLUMNS:
+        if column.many:
+            getattr(partner, column.attribute).set(planned.values[column.attribute])

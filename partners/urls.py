@@ -18,6 +18,7 @@ urlpatterns = [
         imports.partner_import_confirm,
         name="partner_import_confirm",
     ),
+    path("imports/<int:pk>/", imports.import_job_detail, name="import_job_detail"),
     path(
         "modele.<str:extension>",
         imports.partner_import_template,
