@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Trim
 
 from accompaniment.models import Referral, Workshop
-from partners.models import Category, Partner, PartnershipEvent
+from partners.models import Category, Partner, PartnershipEvent, add_months
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Period:
     @classmethod
     def year_to(cls, today):
         """The twelve months up to ``today``."""
-        return cls(today.replace(year=today.year - 1) + datetime.timedelta(days=1), today)
+        return cls(add_months(today, -12) + datetime.timedelta(days=1), today)
 
     @property
     def days(self):

@@ -136,8 +136,8 @@ def export_services(partners):
 
 
 def read_structures(content):
-    """The structures of a data·inclusion JSON file, as an import table (header first).
-    Each structure is a row; line n of the table is structure n − 1 of the file."""
+    """The structures of a data·inclusion JSON file, as an import table (header first), one
+    row per structure: the plan numbers them from 1, as the file's structures."""
     try:
         items = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
@@ -199,9 +199,9 @@ def kept_columns(category):
 
 
 def plan_import(table, *, category):
-    """The import plan of a structures table; problems name the data·inclusion fields."""
-    plan = transfer.plan_import(table, kept=kept_columns(category))
+    """The import plan of a structures table; problems give the structure's number and the
+    data·inclusion field."""
+    plan = transfer.plan_import(table, kept=kept_columns(category), first_line=1)
     for problem in plan.problems:
-        problem.line -= 1  # the structure's number in the file
         problem.column = _FIELD_BY_HEADER.get(problem.column, problem.column)
     return plan

@@ -578,20 +578,21 @@ class Plan:
         return not self.problems and bool(self.rows)
 
 
-def plan_import(table, *, kept=None):
+def plan_import(table, *, kept=None, first_line=2):
     """Every row of ``table`` parsed and checked, matched to the listing it updates (on the
     external id, or on the name and the commune), nothing written.
 
     ``kept`` maps the attributes of columns the file may lack to the value a new listing
-    gets: a listing it matches keeps its own (a data·inclusion file has no categories)."""
+    gets: a listing it matches keeps its own (a data·inclusion file has no categories).
+    Problems give the row's ``line``: the header's line plus one by default."""
     plan = Plan()
     if not table:
         plan.problems.append(Problem(1, "", _("Le fichier est vide.")))
         return plan
-    return _plan(plan, table, kept or {})
+    return _plan(plan, table, kept or {}, first_line)
 
 
-def _plan(plan, table, kept):
+def _plan(plan, table, kept, first_line):
     header = [fold(_text(cell)) for cell in table[0]]
     positions = {}
     for column in COLUMNS:
@@ -613,7 +614,7 @@ def _plan(plan, table, kept):
     for partner in existing:
         by_name.setdefault((fold(partner.name), partner.commune_id), []).append(partner)
     seen = {}
-    for index, cells in enumerate(table[1:], start=2):
+    for index, cells in enumerate(table[1:], start=first_line):
         if all(_text(cell) == "" for cell in cells):
             continue
         values, row_problems = {}, []

@@ -7,8 +7,8 @@ from accompaniment.forms.network import PeriodForm
 from soli_dome.users.permissions import coordinator_required
 
 CHART_SERIES = [
-    ("sent_count", _("envoyées"), "text-primary"),
-    ("accepted_count", _("acceptées"), "text-success"),
+    ("sent_count", _("Envoyées"), "text-primary"),
+    ("accepted_count", _("Acceptées"), "text-success"),
 ]
 
 

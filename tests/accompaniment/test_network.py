@@ -186,3 +186,10 @@ def test_queries_do_not_grow_with_the_network(client, coordinator, accompanier, 
             assert client.get(URL).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_default_period_of_a_leap_day_starts_the_next_day_a_year_before():
+    from accompaniment.queries import Period
+
+    period = Period.year_to(datetime.date(2028, 2, 29))
+    assert (period.start, period.end) == (datetime.date(2027, 3, 1), datetime.date(2028, 2, 29))

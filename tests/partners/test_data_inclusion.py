@@ -208,3 +208,12 @@ def test_a_file_that_is_not_a_list_of_structures_is_explained(client, coordinato
     preview, plan = upload(client, json_file(b"{not json"), Category.objects.first())
     assert plan is None
     assert preview.context["unreadable"] == "Le fichier n'est pas un JSON lisible."
+
+
+def test_a_structure_given_twice_names_the_first_one(client, coordinator):
+    client.force_login(coordinator)
+    structures = [{"id": "a", "nom": "Ferme A"}, {"id": "a", "nom": "Ferme A bis"}]
+    _preview, plan = upload(client, json_file(structures), Category.objects.first())
+    assert [(p.line, p.message) for p in plan.problems] == [
+        (2, "La même fiche paraît déjà ligne 1.")
+    ]
