@@ -143,3 +143,37 @@ def test_coordinator_reads_the_network_and_a_host_partner_on_a_phone(
         "1 atelier à venir"
     )
     assert_no_serious_axe_violations(page)
+
+
+def test_a_large_file_imports_in_the_background(page, live_server, demo, monkeypatch):
+    from partners import import_jobs
+
+    monkeypatch.setattr(import_jobs, "BACKGROUND_FROM_ROWS", 3)
+    login(page, live_server, COORDINATOR)
+    page.goto(f"{live_server.url}/acteurs/importer/")
+    import_file(page, [row(nom=f"Jardin n°{index}") for index in range(3)])
+    page.get_by_role("button", name="Confirmer l'import").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import en arrière-plan")
+    expect(page.get_by_role("main")).to_contain_text("Import terminé : 3 fiche(s) créée(s)")
+    assert_no_serious_axe_violations(page)
+
+
+def test_the_progress_bar_follows_a_running_import(page, live_server, demo, settings, tmp_path):
+    from partners import import_jobs
+    from partners.models import ImportJob
+
+    settings.VAR_DIR = tmp_path
+    job = ImportJob.objects.create(token="f" * 24 + ".csv", status=ImportJob.Status.RUNNING)
+    import_jobs.write_progress(job, 40, 100)
+    login(page, live_server, COORDINATOR)
+    page.goto(live_server.url + job.get_absolute_url())
+    bar = page.get_by_role("progressbar", name="Import en cours : 40 ligne(s) sur 100.")
+    expect(bar).to_have_attribute("value", "40")
+    assert_no_serious_axe_violations(page)
+
+    # The worker moves on, then ends: the page follows without being reloaded.
+    import_jobs.write_progress(job, 80, 100)
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "80")
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, created_count=100)
+    expect(page.get_by_role("main")).to_contain_text("Import terminé : 100 fiche(s) créée(s)")
