@@ -80,7 +80,7 @@ def _count(queryset):
     )
 
 
-def _held_workshops(period):
+def _workshops_in(period):
     """Workshops of the period that were not cancelled, with their trimmed host name."""
     return (
         Workshop.objects.alias(host=Trim("host_name"))
@@ -107,7 +107,7 @@ def _finish(rows):
 def partner_rows(period):
     """Every partner of the directory with what it exchanged with the programme over
     ``period``, the most solicited first. Two queries."""
-    hosted = _held_workshops(period).filter(host__iexact=OuterRef("name"))
+    hosted = _workshops_in(period).filter(host__iexact=OuterRef("name"))
     partners = (
         Partner.objects.active()
         .annotate(
@@ -128,7 +128,7 @@ def category_rows(period):
     in_category = Partner.objects.active().filter(
         categories=OuterRef(OuterRef("pk")), name__iexact=OuterRef("host")
     )
-    hosted = _held_workshops(period).filter(Exists(in_category))
+    hosted = _workshops_in(period).filter(Exists(in_category))
     categories = Category.objects.annotate(
         partner_count=Count("partners", filter=Q(partners__is_archived=False), distinct=True),
         **_exchanges("partners__referrals__", period, among=Q(partners__is_archived=False)),

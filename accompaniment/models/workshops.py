@@ -89,6 +89,12 @@ class Workshop(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("accompaniment:workshop_detail", args=[self.pk])
 
+    def host_partner_among(self, partners):
+        """The partner of ``partners`` this workshop names as its host (the rule of
+        ``WorkshopQuerySet.hosted_by``), or None. One query when a host is named."""
+        host = self.host_name.strip()
+        return partners.filter(name__iexact=host).first() if host else None
+
     @property
     def ends_at(self):
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)

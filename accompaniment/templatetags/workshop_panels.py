@@ -1,11 +1,13 @@
 """The workshops part of a partner's page, rendered by ``accompaniment`` so that ``partners``
-never imports it. Two queries whatever the number of workshops."""
+never imports it (two queries whatever the number of workshops), and the link from a workshop
+to its host's listing."""
 
 from django import template
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from accompaniment.models import Workshop
+from partners.models import Partner
 
 register = template.Library()
 
@@ -33,3 +35,9 @@ def partner_workshops_panel(partner, user):
         "workshops": workshops[:PARTNER_PANEL_SIZE],
         "has_more": len(workshops) > PARTNER_PANEL_SIZE,
     }
+
+
+@register.simple_tag
+def host_partner(workshop, user):
+    """The directory listing of the workshop's host, if ``user`` may read the directory."""
+    return workshop.host_partner_among(Partner.objects.visible_to(user).active())

@@ -53,3 +53,11 @@ def test_workshop_form_suggests_the_names_of_the_directory(client, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("accompaniment:workshop_create"))
     assert '<option value="Ferme des Sauzes">' in response.content.decode()
+
+
+def test_workshop_page_links_to_its_host_listing(client, accompanier):
+    partner = PartnerFactory(name="Ferme des Sauzes")
+    workshop = WorkshopFactory(host_name="Ferme des Sauzes")
+    client.force_login(accompanier)
+    response = client.get(reverse("accompaniment:workshop_detail", args=[workshop.pk]))
+    assert f'href="{partner.get_absolute_url()}"' in response.content.decode()
