@@ -107,7 +107,9 @@ def run(job_id):
     path = imports_dir() / job.token
     try:
         with transaction.atomic():
-            plan, unreadable = plan_file(path, job.category_id) if path.is_file() else (None, "")
+            if not path.is_file():
+                raise _Refused(_("Le fichier à importer est introuvable : déposez-le de nouveau."))
+            plan, unreadable = plan_file(path, job.category_id)
             if plan is None or not plan.can_import:
                 raise _Refused(
                     unreadable

@@ -127,3 +127,10 @@ def test_the_import_page_links_to_the_last_jobs(client, coordinator):
     client.force_login(coordinator)
     html = client.get(IMPORT_URL).content.decode()
     assert f'href="{job.get_absolute_url()}"' in html
+
+
+def test_a_job_whose_file_is_gone_says_so(coordinator):
+    job = ImportJob.objects.create(token="g" * 24 + ".csv", created_by=coordinator)
+    import_jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.error == "Le fichier à importer est introuvable : déposez-le de nouveau."
