@@ -28,6 +28,7 @@ COPY . .
 # the compressed manifest storage; this SECRET_KEY exists only for this build step.
 RUN DEBUG=false SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime \
         python manage.py collectstatic --noinput \
+    && mkdir -p /app/var/imports \
     && chown -R app:app /app/var
 
 USER app

@@ -6,6 +6,7 @@ from .models import (
     Category,
     Closure,
     Contact,
+    ImportJob,
     Partner,
     PartnershipEvent,
     ServiceTag,
@@ -48,3 +49,18 @@ class PartnerAdmin(admin.ModelAdmin):
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Read-only: a job is started from the import page and ended by its worker."""
+
+    list_display = ["created_at", "created_by", "status", "created_count", "updated_count"]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

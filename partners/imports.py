@@ -3,19 +3,21 @@
 An import goes in two steps: the uploaded file is kept on the server (under
 ``VAR_DIR/imports``) and checked in full, and the preview lists what would change and every
 problem; the confirmation posts only the file's token, the file is checked again and imported in
-one transaction, all or nothing.
+one transaction, all or nothing. A data·inclusion file (JSON) carries no categories: the
+category its new listings get is chosen on upload and travels with the token in the URL.
 """
 
 import re
 import secrets
 import time
+from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,28 +25,43 @@ from django.views.decorators.http import require_POST
 
 from soli_dome.users.permissions import coordinator_required
 
-from . import transfer
+from . import data_inclusion, import_jobs, transfer
+from .models import Category, ImportJob
 from .views import filtered_partners
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXTENSIONS = ("csv", "xlsx")
+UPLOAD_EXTENSIONS = (*EXTENSIONS, "json")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "partner_imports"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}\.(csv|xlsx)")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}\.(csv|xlsx|json)")
+DATA_INCLUSION_KINDS = ("structures", "services")
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Fichier à importer"),
-        help_text=gettext_lazy("Un fichier CSV ou XLSX de 5 Mo au plus, avec la ligne d'en-têtes."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=gettext_lazy(
+            "Un fichier CSV ou XLSX avec la ligne d'en-têtes, ou un fichier de structures "
+            "data·inclusion (JSON), de 5 Mo au plus."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}),
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Catégorie des nouvelles fiches (fichier data·inclusion)"),
+        help_text=gettext_lazy(
+            "Le schéma data·inclusion ne donne pas de catégorie d'acteur : les structures "
+            "nouvelles pour le répertoire recevront celle-ci ; les autres gardent les leurs."
+        ),
+        queryset=Category.objects.all(),
+        required=False,
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in EXTENSIONS:
-            raise forms.ValidationError(_("Choisissez un fichier .csv ou .xlsx."))
+        if extension not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(_("Choisissez un fichier .csv, .xlsx ou .json."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")
@@ -52,17 +69,24 @@ class ImportForm(forms.Form):
         upload.extension = extension
         return upload
 
-
-def _imports_dir():
-    directory = settings.VAR_DIR / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and upload.extension == "json" and not cleaned.get("category"):
+            self.add_error(
+                "category",
+                _(
+                    "Choisissez la catégorie des nouvelles fiches : un fichier data·inclusion "
+                    "n'en donne pas."
+                ),
+            )
+        return cleaned
 
 
 def _remove_stale_files():
     """Uploads left without confirmation for a day are removed."""
     cutoff = time.time() - 24 * 3600
-    for path in _imports_dir().iterdir():
+    for path in import_jobs.imports_dir().iterdir():
         if path.is_file() and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
 
@@ -71,18 +95,15 @@ def _stored_file(request, token):
     """The uploaded file behind ``token``, only if this session uploaded it."""
     if not TOKEN.fullmatch(token or "") or token not in request.session.get(SESSION_KEY, []):
         raise Http404
-    path = _imports_dir() / token
+    path = import_jobs.imports_dir() / token
     if not path.is_file():
         raise Http404
     return path
 
 
-def _plan(path):
-    try:
-        table = transfer.read_table(path.read_bytes(), path.suffix.lstrip("."))
-    except transfer.UnreadableFile as error:
-        return None, str(error)
-    return transfer.plan_import(table), ""
+def _category_id(data):
+    value = data.get("categorie", "")
+    return int(value) if value.isdigit() else None
 
 
 @coordinator_required
@@ -93,22 +114,36 @@ def partner_import(request):
         upload = form.cleaned_data["file"]
         _remove_stale_files()
         token = f"{secrets.token_urlsafe(18)}.{upload.extension}"
-        with open(_imports_dir() / token, "wb") as stored:
+        with open(import_jobs.imports_dir() / token, "wb") as stored:
             for chunk in upload.chunks():
                 stored.write(chunk)
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], token]
-        return redirect("partners:partner_import_preview", token=token)
-    return render(request, "partners/partner_import.html", {"form": form})
+        preview = reverse("partners:partner_import_preview", args=[token])
+        if category := form.cleaned_data["category"]:
+            preview += "?" + urlencode({"categorie": category.pk})
+        return redirect(preview)
+    return render(
+        request,
+        "partners/partner_import.html",
+        {"form": form, "jobs": ImportJob.objects.select_related("created_by")[:5]},
+    )
 
 
 @coordinator_required
 def partner_import_preview(request, token):
     path = _stored_file(request, token)
-    plan, unreadable = _plan(path)
+    category_id = _category_id(request.GET)
+    plan, unreadable = import_jobs.plan_file(path, category_id)
     return render(
         request,
         "partners/partner_import_preview.html",
-        {"plan": plan, "unreadable": unreadable, "token": token},
+        {
+            "plan": plan,
+            "unreadable": unreadable,
+            "token": token,
+            "category_id": category_id,
+            "is_data_inclusion": path.suffix == ".json",
+        },
     )
 
 
@@ -117,13 +152,20 @@ def partner_import_preview(request, token):
 def partner_import_confirm(request, token):
     """Imports the stored file, checked again: all rows or none."""
     path = _stored_file(request, token)
+    category_id = _category_id(request.POST)
+    if import_jobs.row_count(path, category_id) >= import_jobs.BACKGROUND_FROM_ROWS:
+        job = import_jobs.start(token=token, category_id=category_id, by=request.user)
+        return redirect(job)
     with transaction.atomic():
-        plan, unreadable = _plan(path)
+        plan, unreadable = import_jobs.plan_file(path, category_id)
         if plan is None or not plan.can_import:
             messages.error(
                 request, _("Ce fichier a des erreurs : corrigez-les, puis importez-le de nouveau.")
             )
-            return redirect("partners:partner_import_preview", token=token)
+            preview = reverse("partners:partner_import_preview", args=[token])
+            if category_id:
+                preview += "?" + urlencode({"categorie": category_id})
+            return redirect(preview)
         transfer.run_import(plan)
     path.unlink(missing_ok=True)
     request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
@@ -170,6 +212,24 @@ def partner_export(request, extension):
 
 
 @coordinator_required
+def partner_export_data_inclusion(request, kind):
+    """The directory as the list shows it, as data·inclusion structures or services."""
+    if kind not in DATA_INCLUSION_KINDS:
+        raise Http404
+    _form, partners = filtered_partners(request, timezone.localdate(), can_edit=True)
+    partners = transfer.export_queryset(partners)
+    lines = (
+        data_inclusion.export_structures(partners)
+        if kind == "structures"
+        else data_inclusion.export_services(partners)
+    )
+    response = StreamingHttpResponse(lines, content_type="application/json; charset=utf-8")
+    filename = _filename(f"data-inclusion-{kind}", "json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@coordinator_required
 def partner_import_template(request, extension):
     """The headers and one example row, to fill in."""
     if extension not in EXTENSIONS:
@@ -177,3 +237,18 @@ def partner_import_template(request, extension):
     if extension == "xlsx":
         return _xlsx_response(transfer.template_rows(), "acteurs-modele.xlsx")
     return _csv_response(transfer.template_rows(), "acteurs-modele.csv")
+
+
+@coordinator_required
+def import_job_detail(request, pk):
+    """A large import's progress; htmx polls the progress part every second while it runs."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    context = {
+        "job": job,
+        "progress": import_jobs.read_progress(job)
+        if job.status == ImportJob.Status.RUNNING
+        else None,
+    }
+    if request.htmx:
+        return render(request, "partners/includes/_import_job_progress.html", context)
+    return render(request, "partners/import_job_detail.html", context)

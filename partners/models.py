@@ -445,3 +445,53 @@ class PartnershipEvent(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.date}"
+
+
+class ImportJob(TimeStampedModel):
+    """A large import, confirmed and left to a background worker. The file stays under
+    ``VAR_DIR/imports`` until the job ends; the rows written so far are counted in a
+    progress file beside it, because the import's own transaction hides its rows (and this
+    job's changes) from every other connection until it commits: all or nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échoué")
+
+    token = models.CharField(max_length=60, unique=True, editable=False)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("catégorie des nouvelles fiches"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lancé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.QUEUED)
+    created_count = models.PositiveIntegerField(_("fiches créées"), default=0)
+    updated_count = models.PositiveIntegerField(_("fiches mises à jour"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("fiches inchangées"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("import en arrière-plan")
+        verbose_name_plural = _("imports en arrière-plan")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.token} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("partners:import_job_detail", args=[self.pk])
+
+    @property
+    def is_over(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}

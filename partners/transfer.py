@@ -487,6 +487,11 @@ def template_rows():
 # --- import -------------------------------------------------------------------------------
 
 
+def count_rows(table):
+    """The rows of a table, the header and empty rows aside."""
+    return sum(1 for cells in table[1:] if any(_text(cell) for cell in cells))
+
+
 class UnreadableFile(Exception):
     """The file is not a CSV or XLSX table we can read; the message says why."""
 
@@ -573,24 +578,28 @@ class Plan:
         return not self.problems and bool(self.rows)
 
 
-def plan_import(table):
+def plan_import(table, *, kept=None, first_line=2):
     """Every row of ``table`` parsed and checked, matched to the listing it updates (on the
-    external id, or on the name and the commune), nothing written."""
+    external id, or on the name and the commune), nothing written.
+
+    ``kept`` maps the attributes of columns the file may lack to the value a new listing
+    gets: a listing it matches keeps its own (a data·inclusion file has no categories).
+    Problems give the row's ``line``: the header's line plus one by default."""
     plan = Plan()
     if not table:
         plan.problems.append(Problem(1, "", _("Le fichier est vide.")))
         return plan
-    return _plan(plan, table)
+    return _plan(plan, table, kept or {}, first_line)
 
 
-def _plan(plan, table):
+def _plan(plan, table, kept, first_line):
     header = [fold(_text(cell)) for cell in table[0]]
     positions = {}
     for column in COLUMNS:
         folded = fold(column.header)
         if folded in header:
             positions[column.attribute] = header.index(folded)
-        else:
+        elif column.attribute not in kept:
             plan.problems.append(Problem(1, column.header, _("Cette colonne manque.")))
     if plan.problems:
         return plan
@@ -605,26 +614,28 @@ def _plan(plan, table):
     for partner in existing:
         by_name.setdefault((fold(partner.name), partner.commune_id), []).append(partner)
     seen = {}
-    for index, cells in enumerate(table[1:], start=2):
+    for index, cells in enumerate(table[1:], start=first_line):
         if all(_text(cell) == "" for cell in cells):
             continue
         values, row_problems = {}, []
         for column in COLUMNS:
-            position = positions[column.attribute]
+            position = positions.get(column.attribute)
+            if position is None:
+                continue  # a kept column, filled once the row is matched
             cell = cells[position] if position < len(cells) else None
             try:
                 values[column.attribute] = column.parse(cell, vocabulary)
             except ValidationError as error:
                 row_problems.extend(Problem(index, column.header, m) for m in error.messages)
         if not row_problems:
-            row_problems = _check_row(index, values, by_external_id, by_name, seen, plan)
+            row_problems = _check_row(index, values, by_external_id, by_name, seen, plan, kept)
         plan.problems.extend(row_problems)
     return plan
 
 
-def _check_row(line, values, by_external_id, by_name, seen, plan):
+def _check_row(line, values, by_external_id, by_name, seen, plan, kept):
     problems = []
-    if not values["categories"]:
+    if "categories" in values and not values["categories"]:
         problems.append(Problem(line, "catégories", _("Donnez au moins une catégorie.")))
     if (values["latitude"] is None) != (values["longitude"] is None):
         problems.append(
@@ -664,6 +675,9 @@ def _check_row(line, values, by_external_id, by_name, seen, plan):
                 )
             ]
         partner = matches[0] if matches else None
+    for attribute, default in kept.items():
+        if attribute not in values:
+            values[attribute] = default if partner is None else _kept_value(partner, attribute)
     planned = PlannedRow(line, values, partner)
     if partner is None:
         planned.action = "create"
@@ -675,6 +689,14 @@ def _check_row(line, values, by_external_id, by_name, seen, plan):
     if not problems:
         plan.rows.append(planned)
     return problems
+
+
+def _kept_value(partner, attribute):
+    """The value of a listing as an import row holds it."""
+    if _COLUMN_BY_ATTRIBUTE[attribute].many:
+        return list(getattr(partner, attribute).all())
+    value = getattr(partner, attribute)
+    return list(value) if attribute == "publics" else value
 
 
 def _current(partner, attribute):
@@ -724,18 +746,24 @@ def _model_problems(line, planned):
     return []
 
 
-def run_import(plan):
+def run_import(plan, *, progress=None, every=20):
     """Writes the plan: listings created or updated, unchanged ones left alone. Call it in a
-    transaction with a plan made inside it, so that all or nothing is written."""
+    transaction with a plan made inside it, so that all or nothing is written. ``progress``
+    is called with the number of rows done, every ``every`` rows and at the end."""
     if not plan.can_import:
         raise ValueError("A plan with problems cannot be imported.")
-    for planned in plan.rows:
-        if planned.action == "unchanged":
-            continue
-        partner = planned.partner or Partner()
-        _apply(partner, planned.values)
-        partner.save()
-        for column in COLUMNS:
-            if column.many:
-                getattr(partner, column.attribute).set(planned.values[column.attribute])
+    for done, planned in enumerate(plan.rows, start=1):
+        if planned.action != "unchanged":
+            _write(planned)
+        if progress and (done % every == 0 or done == len(plan.rows)):
+            progress(done)
     return plan
+
+
+def _write(planned):
+    partner = planned.partner or Partner()
+    _apply(partner, planned.values)
+    partner.save()
+    for column in COLUMNS:
+        if column.many:
+            getattr(partner, column.attribute).set(planned.values[column.attribute])

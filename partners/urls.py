@@ -18,12 +18,18 @@ urlpatterns = [
         imports.partner_import_confirm,
         name="partner_import_confirm",
     ),
+    path("imports/<int:pk>/", imports.import_job_detail, name="import_job_detail"),
     path(
         "modele.<str:extension>",
         imports.partner_import_template,
         name="partner_import_template",
     ),
     path("export.<str:extension>", imports.partner_export, name="partner_export"),
+    path(
+        "export-data-inclusion-<str:kind>.json",
+        imports.partner_export_data_inclusion,
+        name="partner_export_data_inclusion",
+    ),
     path("<int:pk>/", views.partner_detail, name="partner_detail"),
     path("<int:pk>/modifier/", views.partner_update, name="partner_update"),
     path("<int:pk>/archiver/", views.partner_archive, name="partner_archive"),

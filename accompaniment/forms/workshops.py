@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 
 from accompaniment.models import Participation, Registration, Step, Theme, Workshop
 from beneficiaries.models import Beneficiary
+from partners.models import Partner
 from soli_dome.users.models import User
 
 
@@ -49,6 +50,12 @@ class WorkshopForm(forms.ModelForm):
         )
         if not self.instance.pk:
             self.fields["organiser"].initial = user.pk
+        # Suggested names: the workshop shows on the page of the partner it names.
+        self.fields["host_name"].widget.attrs["list"] = "partner-names"
+        self.fields["host_name"].help_text = _(
+            "Le nom d'un acteur du territoire : l'atelier paraît alors sur sa fiche."
+        )
+        self.partner_names = Partner.objects.active().values_list("name", flat=True)
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,11 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(
             starts_at__gte=now or timezone.now(), status=Workshop.Status.OPEN
         ).order_by("starts_at")
+
+    def hosted_by(self, partner):
+        """The workshops whose host is ``partner``: the host is free text, so it is matched on
+        the partner's name, ignoring case and surrounding spaces."""
+        return self.alias(host=Trim("host_name")).filter(host__iexact=partner.name.strip())
 
     def with_counts(self):
         return self.annotate(
@@ -82,6 +88,12 @@ class Workshop(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("accompaniment:workshop_detail", args=[self.pk])
+
+    def host_partner_among(self, partners):
+        """The partner of ``partners`` this workshop names as its host (the rule of
+        ``WorkshopQuerySet.hosted_by``), or None. One query when a host is named."""
+        host = self.host_name.strip()
+        return partners.filter(name__iexact=host).first() if host else None
 
     @property
     def ends_at(self):

@@ -1,6 +1,17 @@
 """URLs of the accompaniment app, one module per feature."""
 
-from . import calendar, closing, dashboard, plans, portal, referrals, sessions, themes, workshops
+from . import (
+    calendar,
+    closing,
+    dashboard,
+    network,
+    plans,
+    portal,
+    referrals,
+    sessions,
+    themes,
+    workshops,
+)
 
 app_name = "accompaniment"
 
@@ -8,6 +19,7 @@ urlpatterns = [
     *calendar.urlpatterns,
     *closing.urlpatterns,
     *dashboard.urlpatterns,
+    *network.urlpatterns,
     *plans.urlpatterns,
     *portal.urlpatterns,
     *referrals.urlpatterns,

@@ -123,7 +123,7 @@ def test_other_file_types_are_refused(client, coordinator):
     file = SimpleUploadedFile("acteurs.txt", b"nom", "text/plain")
     response = client.post(IMPORT_URL, {"file": file})
     assert response.status_code == 200
-    assert "Choisissez un fichier .csv ou .xlsx." in response.content.decode()
+    assert "Choisissez un fichier .csv, .xlsx ou .json." in response.content.decode()
 
 
 def test_template_downloads_import_cleanly(client, coordinator):
