@@ -26,6 +26,7 @@ from beneficiaries.communes import load_commune_positions, load_metropole_commun
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
 from beneficiaries.phone import to_e164
 from partners.demo import seed_partners
+from partners.models import Partner
 from soli_dome.users.models import User
 
 DEMO_PASSWORD = "solidome-demo"  # noqa: S105 - documented demo password
@@ -155,8 +156,8 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
             )
         if accompanier_email and status != Beneficiary.Status.PROSPECT:
             _accompaniment(beneficiary, accounts[accompanier_email], contact_days, index, today)
-    _workshops(accounts, today)
     partners = seed_partners(today, by=coordinator)
+    _workshops(accounts, today)
     _portal_accounts(accounts, partners, today)
     return [(email, user.get_role_display()) for email, user in accounts.items()]
 
@@ -321,7 +322,8 @@ WORKSHOPS = [
      "Ferme des Sauzes, Pont-du-Château", "Ferme des Sauzes", 12,
      "accompagnateur2@example.org"),
     ("Marché de producteurs et paiement en Doume", "doume", 12, 10,
-     "Marché Saint-Joseph, Clermont-Ferrand", "", 6, "accompagnateur1@example.org"),
+     "Marché Saint-Joseph, Clermont-Ferrand", "Doume — ADML63", 6,
+     "accompagnateur1@example.org"),
 ]
 # fmt: on
 
@@ -339,7 +341,7 @@ def _workshops(accounts, today):
                 "payante.",
                 "starts_at": _at(today + datetime.timedelta(days=in_days), hour),
                 "place": place,
-                "host_name": host,
+                "host": Partner.objects.get(name=host) if host else None,
                 "capacity": capacity,
                 "organiser": accounts[organiser],
                 "status": Workshop.Status.OPEN,

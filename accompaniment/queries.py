@@ -9,7 +9,6 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -17,7 +16,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Trim
+from django.db.models.functions import Coalesce
 
 from accompaniment.models import Referral, Workshop
 from partners.models import Category, Partner, PartnershipEvent, add_months
@@ -81,11 +80,9 @@ def _count(queryset):
 
 
 def _workshops_in(period):
-    """Workshops of the period that were not cancelled, with their trimmed host name."""
-    return (
-        Workshop.objects.alias(host=Trim("host_name"))
-        .filter(starts_at__date__range=period.days)
-        .exclude(status=Workshop.Status.CANCELLED)
+    """Workshops of the period that were not cancelled."""
+    return Workshop.objects.filter(starts_at__date__range=period.days).exclude(
+        status=Workshop.Status.CANCELLED
     )
 
 
@@ -107,7 +104,7 @@ def _finish(rows):
 def partner_rows(period):
     """Every partner of the directory with what it exchanged with the programme over
     ``period``, the most solicited first. Two queries."""
-    hosted = _workshops_in(period).filter(host__iexact=OuterRef("name"))
+    hosted = _workshops_in(period).filter(host=OuterRef("pk"))
     partners = (
         Partner.objects.active()
         .annotate(
@@ -125,10 +122,7 @@ def partner_rows(period):
 def category_rows(period):
     """Every kind of actor with its partners and what they exchanged with the programme over
     ``period`` (a partner of two kinds counts in both). One query."""
-    in_category = Partner.objects.active().filter(
-        categories=OuterRef(OuterRef("pk")), name__iexact=OuterRef("host")
-    )
-    hosted = _workshops_in(period).filter(Exists(in_category))
+    hosted = _workshops_in(period).filter(host__categories=OuterRef("pk"), host__is_archived=False)
     categories = Category.objects.annotate(
         partner_count=Count("partners", filter=Q(partners__is_archived=False), distinct=True),
         **_exchanges("partners__referrals__", period, among=Q(partners__is_archived=False)),

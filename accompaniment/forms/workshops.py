@@ -20,7 +20,7 @@ class WorkshopForm(forms.ModelForm):
             "starts_at",
             "duration_minutes",
             "place",
-            "host_name",
+            "host",
             "capacity",
             "themes",
             "organiser",
@@ -50,12 +50,11 @@ class WorkshopForm(forms.ModelForm):
         )
         if not self.instance.pk:
             self.fields["organiser"].initial = user.pk
-        # Suggested names: the workshop shows on the page of the partner it names.
-        self.fields["host_name"].widget.attrs["list"] = "partner-names"
-        self.fields["host_name"].help_text = _(
-            "Le nom d'un acteur du territoire : l'atelier paraît alors sur sa fiche."
-        )
-        self.partner_names = Partner.objects.active().values_list("name", flat=True)
+        # Listings in use, plus the current host should it have been archived since.
+        current = Q(pk=self.instance.host_id) if self.instance.host_id else Q()
+        self.fields["host"].queryset = Partner.objects.filter(
+            Q(is_archived=False) | current
+        ).order_by("name")
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

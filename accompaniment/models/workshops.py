@@ -3,12 +3,12 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
-from django.db.models.functions import Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
+from partners.models import Partner
 from soli_dome.models import TimeStampedModel
 
 from .plans import Theme, visible_files_filter
@@ -23,11 +23,6 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(
             starts_at__gte=now or timezone.now(), status=Workshop.Status.OPEN
         ).order_by("starts_at")
-
-    def hosted_by(self, partner):
-        """The workshops whose host is ``partner``: the host is free text, so it is matched on
-        the partner's name, ignoring case and surrounding spaces."""
-        return self.alias(host=Trim("host_name")).filter(host__iexact=partner.name.strip())
 
     def with_counts(self):
         return self.annotate(
@@ -55,11 +50,17 @@ class Workshop(TimeStampedModel):
     place = models.CharField(_("lieu"), max_length=200)
     capacity = models.PositiveSmallIntegerField(_("nombre de places"), default=10)
     themes = models.ManyToManyField(Theme, verbose_name=_("thèmes"), blank=True)
-    host_name = models.CharField(
-        _("accueilli par"),
-        max_length=200,
+    host = models.ForeignKey(
+        Partner,
+        verbose_name=_("accueilli par"),
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        help_text=_("Le partenaire qui accueille l'atelier, s'il y en a un."),
+        related_name="hosted_workshops",
+        help_text=_(
+            "L'acteur du territoire qui accueille l'atelier, s'il y en a un : "
+            "l'atelier paraît alors sur sa fiche."
+        ),
     )
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,12 +89,6 @@ class Workshop(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("accompaniment:workshop_detail", args=[self.pk])
-
-    def host_partner_among(self, partners):
-        """The partner of ``partners`` this workshop names as its host (the rule of
-        ``WorkshopQuerySet.hosted_by``), or None. One query when a host is named."""
-        host = self.host_name.strip()
-        return partners.filter(name__iexact=host).first() if host else None
 
     @property
     def ends_at(self):

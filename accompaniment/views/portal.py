@@ -196,7 +196,9 @@ def portal_appointment_ics(request, kind, pk):
 @beneficiary_required
 def portal_workshops(request):
     beneficiary = _own_file(request)
-    workshops = list(Workshop.objects.visible_to(request.user).coming().with_counts())
+    workshops = list(
+        Workshop.objects.visible_to(request.user).coming().with_counts().select_related("host")
+    )
     mine = {
         registration.workshop_id: registration
         for registration in Registration.objects.visible_to(request.user).active()

@@ -38,7 +38,7 @@ def _listed(workshops):
     return (
         workshops.with_counts()
         .annotate(places_left=Greatest(places_left, Value(0)))
-        .select_related("organiser")
+        .select_related("organiser", "host")
         .prefetch_related("themes")
     )
 
@@ -47,7 +47,7 @@ def _get_workshop(request, pk, *, lock=False):
     workshops = Workshop.objects.visible_to(request.user)
     if lock:
         workshops = workshops.select_for_update(of=("self",))
-    return get_object_or_404(workshops.select_related("organiser"), pk=pk)
+    return get_object_or_404(workshops.select_related("organiser", "host"), pk=pk)
 
 
 def _is_open(workshop):

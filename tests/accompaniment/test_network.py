@@ -79,10 +79,8 @@ def network(accompanier, beneficiary_of):
         status=Referral.Status.DONE,
         created_by=accompanier,
     )
-    WorkshopFactory(host_name="Épicerie du Port", starts_at=days_ago(10))
-    WorkshopFactory(
-        host_name="Épicerie du Port", starts_at=days_ago(5), status=Workshop.Status.CANCELLED
-    )
+    WorkshopFactory(host=epicerie, starts_at=days_ago(10))
+    WorkshopFactory(host=epicerie, starts_at=days_ago(5), status=Workshop.Status.CANCELLED)
     PartnershipEventFactory(partner=epicerie, date=datetime.date(2026, 3, 2))
     PartnershipEventFactory(partner=epicerie, date=datetime.date(2026, 5, 4))
     return epicerie
@@ -172,7 +170,7 @@ def add_network(count, accompanier, beneficiary):
     for index in range(count):
         partner = PartnerFactory(categories=[categories[index % len(categories)]])
         refer(partner, accompanier, beneficiary, status=Referral.Status.ACCEPTED)
-        WorkshopFactory(host_name=partner.name, starts_at=days_ago(2))
+        WorkshopFactory(host=partner, starts_at=days_ago(2))
         PartnershipEventFactory(partner=partner)
 
 

@@ -17,6 +17,7 @@ from tests.accompaniment.factories import (
     ThemeFactory,
     WorkshopFactory,
 )
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +246,7 @@ def test_accompanier_creates_a_workshop_and_organises_it_by_default(client, acco
             "starts_at": "2030-05-14T14:00",
             "duration_minutes": 120,
             "place": "Ferme des Sauzes",
-            "host_name": "GAEC des Sauzes",
+            "host": PartnerFactory(name="GAEC des Sauzes").pk,
             "capacity": 12,
             "themes": [theme.pk],
             "organiser": accompanier.pk,
@@ -254,6 +255,7 @@ def test_accompanier_creates_a_workshop_and_organises_it_by_default(client, acco
     workshop = Workshop.objects.get(title="Visite de la ferme")
     assert response.url == workshop.get_absolute_url()
     assert list(workshop.themes.all()) == [theme]
+    assert workshop.host.name == "GAEC des Sauzes"
     assert timezone.localtime(workshop.starts_at).hour == 14
 
 

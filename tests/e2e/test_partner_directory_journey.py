@@ -126,7 +126,7 @@ def test_coordinator_reads_the_network_and_a_host_partner_on_a_phone(
 ):
     from accompaniment.models import Workshop
 
-    host = Workshop.objects.exclude(host_name="").order_by("pk").first().host_name
+    host = Workshop.objects.exclude(host=None).order_by("pk").first().host.name
     page.set_viewport_size(PHONE)
     login(page, live_server, COORDINATOR)
     page.goto(f"{live_server.url}/")
