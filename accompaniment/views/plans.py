@@ -4,6 +4,8 @@ Every form is a plain POST that redirects to the file without JavaScript; with h
 form swaps only the plan (or timeline) panel, and an inline edit form replaces its goal or
 step. Files are fetched through the user, so anyone outside gets a 404."""
 
+import functools
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,6 +47,11 @@ STATUS_NOTICES = {
 }
 
 
+CLOSED_FILE_NOTICE = gettext_lazy(
+    "Ce dossier est clos : son plan ne change plus. Rouvrez le dossier pour le modifier."
+)
+
+
 def _file(request, pk):
     return get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
 
@@ -77,6 +84,25 @@ def _vary(response):
     return response
 
 
+def _refusing_closed_files(view):
+    """A change sent to the plan of a closed file (from a page opened before it closed) is
+    turned down with a message; nothing is changed."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except services.ClosedFileError as closed:
+            if request.htmx:
+                # The refreshed panel says the file is closed and no longer offers changes.
+                context = plan_panel_context(beneficiary=closed.beneficiary)
+                return _vary(render(request, PLAN_PANEL, context))
+            messages.error(request, CLOSED_FILE_NOTICE)
+            return _vary(redirect(_plan_url(closed.beneficiary)))
+
+    return wrapper
+
+
 def _plan_done(request, beneficiary, notice):
     """After a change: the refreshed panel for htmx, else back to the file with a message."""
     if request.htmx:
@@ -98,6 +124,7 @@ def plan_detail(request, pk):
 
 
 @staff_required
+@_refusing_closed_files
 def goal_create(request, pk):
     beneficiary = _file(request, pk)
     form = GoalForm(request.POST or None, prefix="goal")
@@ -115,6 +142,7 @@ def goal_create(request, pk):
 
 
 @staff_required
+@_refusing_closed_files
 def goal_update(request, pk):
     with transaction.atomic():
         goal = _goal(request, pk, for_update=request.method == "POST")
@@ -137,6 +165,7 @@ def goal_update(request, pk):
 
 @staff_required
 @require_POST
+@_refusing_closed_files
 def goal_status(request, pk):
     goal = _goal(request, pk)
     form = GoalStatusForm(request.POST, goal=goal)
@@ -154,6 +183,7 @@ def goal_status(request, pk):
 
 @staff_required
 @require_POST
+@_refusing_closed_files
 def goal_move(request, pk):
     goal = _goal(request, pk)
     form = MoveForm(request.POST)
@@ -163,6 +193,7 @@ def goal_move(request, pk):
 
 
 @staff_required
+@_refusing_closed_files
 def step_create(request, pk):
     goal = _goal(request, pk)
     beneficiary = goal.beneficiary
@@ -180,6 +211,7 @@ def step_create(request, pk):
 
 
 @staff_required
+@_refusing_closed_files
 def step_update(request, pk):
     with transaction.atomic():
         step = _step(request, pk, for_update=request.method == "POST")
@@ -201,6 +233,7 @@ def step_update(request, pk):
 
 @staff_required
 @require_POST
+@_refusing_closed_files
 def step_toggle(request, pk):
     step = _step(request, pk)
     form = StepDoneForm(request.POST)
@@ -218,6 +251,7 @@ def step_toggle(request, pk):
 
 @staff_required
 @require_POST
+@_refusing_closed_files
 def step_move(request, pk):
     step = _step(request, pk)
     form = MoveForm(request.POST)
@@ -228,6 +262,7 @@ def step_move(request, pk):
 
 @staff_required
 @require_POST
+@_refusing_closed_files
 def step_delete(request, pk):
     step = _step(request, pk)
     services.delete_step(step=step, by=request.user)

@@ -400,3 +400,35 @@ def test_assigned_accompanier_and_coordinator_may_use_every_plan_url(
 ):
     client.force_login(request.getfixturevalue(persona))
     assert send(client, method, url_of(name, target, file, goal, step)).status_code in (200, 302)
+
+
+def close_file(file, accompanier):
+    file.close(on=timezone.localdate(), reason=file.ExitReason.GOALS_REACHED)
+
+
+def test_a_closed_files_plan_offers_no_change(client, accompanier, file, step):
+    close_file(file, accompanier)
+    client.force_login(accompanier)
+    page = client.get(file.get_absolute_url()).text
+    assert reverse("accompaniment:step_toggle", args=[step.pk]) not in page
+
+
+def test_a_change_sent_to_a_closed_files_plan_is_refused_with_a_message(
+    client, accompanier, file, step
+):
+    close_file(file, accompanier)
+    client.force_login(accompanier)
+    response = client.post(
+        reverse("accompaniment:step_toggle", args=[step.pk]), {"done": "1"}, follow=True
+    )
+    step.refresh_from_db()
+    assert (step.is_done, "Ce dossier est clos" in response.text) == (False, True)
+
+
+def test_a_reopened_files_plan_can_change_again(client, accompanier, file, step):
+    close_file(file, accompanier)
+    file.reopen()
+    client.force_login(accompanier)
+    client.post(reverse("accompaniment:step_toggle", args=[step.pk]), {"done": "1"})
+    step.refresh_from_db()
+    assert step.is_done
