@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccompanimentConfig(AppConfig):
     name = "accompaniment"
     verbose_name = _("Accompagnement")
+
+    def ready(self):
+        from soli_dome.notifications import outbox
+
+        from . import reminders
+
+        outbox.register_guard(reminders.still_wanted)

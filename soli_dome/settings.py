@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "soli_dome.users",
     "soli_dome.audit",
+    "soli_dome.notifications",
     "beneficiaries",
     "partners",
     "accompaniment",
@@ -275,4 +277,33 @@ REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30)
 CELERY_BEAT_SCHEDULE["referral-deadlines"] = {
     "task": "accompaniment.process_referral_deadlines",
     "schedule": 24 * 60 * 60,  # seconds: once a day
+}
+
+# Reminders and notifications (soli_dome/notifications). SMS go through SMS_BACKEND: the console
+# in development, Brevo's transactional SMS API in production (SMS_API_KEY, SMS_SENDER).
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "soli_dome.notifications.sms.ConsoleBackend"
+    if DEBUG
+    else "soli_dome.notifications.sms.BrevoBackend",
+)
+SMS_SENDER = os.environ.get("SMS_SENDER", "Solidome")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/sms")
+SMS_API_TIMEOUT = float(os.environ.get("SMS_API_TIMEOUT") or 10)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+SMS_FILE_DELAY = float(os.environ.get("SMS_FILE_DELAY") or 0)
+# A worker holds the messages it claimed for this long; it must far exceed one send's timeout.
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
+NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 20)
+NOTIFICATION_DISPATCH_TIME_LIMIT = env_int("NOTIFICATION_DISPATCH_TIME_LIMIT", 50)
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
+STEP_REMINDER_DAYS_BEFORE = env_int("STEP_REMINDER_DAYS_BEFORE", 2)
+CELERY_BEAT_SCHEDULE["notifications-dispatch"] = {
+    "task": "notifications.dispatch_due",
+    "schedule": env_int("NOTIFICATION_DISPATCH_INTERVAL", 60),  # seconds
+}
+CELERY_BEAT_SCHEDULE["accompaniment-daily-notifications"] = {
+    "task": "accompaniment.write_daily_notifications",
+    "schedule": crontab(hour=7, minute=0),
 }

@@ -1,6 +1,17 @@
 """URLs of the accompaniment app, one module per feature."""
 
-from . import calendar, closing, dashboard, plans, portal, referrals, sessions, themes, workshops
+from . import (
+    calendar,
+    closing,
+    dashboard,
+    plans,
+    portal,
+    referrals,
+    reminders,
+    sessions,
+    themes,
+    workshops,
+)
 
 app_name = "accompaniment"
 
@@ -11,6 +22,7 @@ urlpatterns = [
     *plans.urlpatterns,
     *portal.urlpatterns,
     *referrals.urlpatterns,
+    *reminders.urlpatterns,
     *sessions.urlpatterns,
     *themes.urlpatterns,
     *workshops.urlpatterns,
