@@ -12,7 +12,8 @@ from tests.users.factories import UserFactory
 class NotificationFactory(factory.django.DjangoModelFactory):
     kind = Notification.Kind.SESSION_REMINDER
     channel = Notification.Channel.SMS
-    recipient = factory.SubFactory(BeneficiaryFactory)
+    # A staff member: the send-time checks of beneficiaries' reminders are tested with them.
+    recipient = factory.SubFactory(UserFactory, accompanier=True)
     address = factory.Sequence(lambda n: f"+336{n:08d}")
     body = "Soli'dome : rappel de votre rendez-vous le 12/03 a 14:30."
     due_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=1))
