@@ -14,7 +14,7 @@ from tests.accompaniment.factories import StepFactory
 LONG_PLACE = "Œuvre des Cœurs, salle « Forêt », 12 bis rue de l’Hôtel-Dieu, Clermont-Ferrand" * 3
 LONG_TITLE = "Cœur de bœuf et pâtés : cuisine de saison à l’Hôtel des Fêtes " * 3
 LONG_NAME = "Marie-Françoise-Éléonore-Bénédicte"
-STARTS_AT = timezone.make_aware(datetime.datetime(2026, 12, 24, 18, 45))
+STARTS_AT = datetime.datetime(2026, 12, 24, 18, 45, tzinfo=timezone.get_default_timezone())
 
 APPOINTMENTS = {
     "session": Appointment("session", 1, STARTS_AT, LONG_PLACE[:200], "", LONG_NAME),
