@@ -207,3 +207,61 @@ def test_two_workers_and_two_beats_send_each_message_once(workers):
     wait_until(all_sent, workers)
     time.sleep(2)
     assert workers.delivered() == collections.Counter(keys())
+
+
+def test_the_embedded_default_sends_due_reminders(tmp_path):
+    """SQLite and the file-system broker, as `make run` starts them: no server at all."""
+    environment = {k: v for k, v in os.environ.items() if k not in SERVER_VARIABLES}
+    environment.update(
+        VAR_DIR=str(tmp_path),
+        SMS_BACKEND="soli_dome.notifications.sms.FileBackend",
+        SMS_FILE_PATH=str(tmp_path / "sms.jsonl"),
+        NOTIFICATION_DISPATCH_INTERVAL="1",
+    )
+
+    def manage(*args):
+        subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    manage("migrate", "--noinput")
+    manage(
+        "shell",
+        "-c",
+        "from django.utils import timezone; from soli_dome.users.models import User; "
+        "from soli_dome.notifications import outbox; "
+        "user = User.objects.create_user('a@example.org', role='accompanier'); "
+        "outbox.write(key='embedded', kind='accompanier_digest', channel='sms', recipient=user, "
+        "address='+33612345678', language='fr', due_at=timezone.now(), content={'body': 'Test'})",
+    )
+    workers = Workers(tmp_path, broker="filesystem://")
+    try:
+        with (tmp_path / "embedded.log").open("ab") as log:
+            workers.processes.append(
+                subprocess.Popen(  # noqa: S603 - the command of `make run`
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "soli_dome",
+                        "worker",
+                        "--beat",
+                        "--pool=solo",
+                        "--loglevel=WARNING",
+                    ],
+                    cwd=ROOT,
+                    env=environment,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        wait_until(lambda: workers.delivered() == {"embedded": 1}, workers)
+    finally:
+        workers.stop_all()
