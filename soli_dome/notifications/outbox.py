@@ -95,12 +95,17 @@ def write(*, key, kind, channel, recipient, address, language, due_at, content, 
 
 
 def update_pending(notification, *, due_at, content):
-    """Move (and re-render) a message that has not left yet; returns whether it was."""
+    """Move (and re-render) a message that has not left yet; returns whether it was. A worker
+    that had claimed it loses it (the token is cleared): it is claimed again, new, when due."""
     if notification.channel == Notification.Channel.SMS:
         due_at = after_quiet_hours(due_at)
     return bool(
         Notification.objects.filter(pk=notification.pk, status=Notification.Status.PENDING).update(
-            due_at=due_at, updated_at=timezone.now(), **content
+            due_at=due_at,
+            claimed_until=None,
+            claim_token="",
+            updated_at=timezone.now(),
+            **content,
         )
     )
 
@@ -186,10 +191,11 @@ def deliver(notification):
         raise sms.TemporaryFailure(str(error) or error.__class__.__name__) from error
 
 
-def send_one(pk, token):
-    """Send the row ``pk`` if this worker's claim still holds it. Returns the final status, or
-    None when another worker had it."""
+def send_one(notification, token):
+    """Send ``notification`` if this worker's claim still holds it. Returns the final status,
+    or None when it is no longer this worker's (cancelled, moved, taken by another worker)."""
     now = timezone.now()
+    pk = notification.pk
     started = Notification.objects.filter(
         pk=pk, status=Notification.Status.PENDING, claim_token=token
     ).update(
@@ -200,7 +206,7 @@ def send_one(pk, token):
     )
     if not started:
         return None
-    notification = Notification.objects.get(pk=pk)
+    notification.attempts += 1
     mine = Notification.objects.filter(pk=pk, status=Notification.Status.SENDING, claim_token=token)
     reason = refusal(notification)
     if reason:
@@ -272,7 +278,7 @@ def dispatch(*, batch_size=None, time_limit=None):
         token, ids = claim(now=timezone.now(), limit=batch_size)
         if not ids:
             break
-        for pk in ids:
-            if send_one(pk, token) == Notification.Status.SENT:
+        for notification in Notification.objects.filter(pk__in=ids).order_by("due_at", "pk"):
+            if send_one(notification, token) == Notification.Status.SENT:
                 sent += 1
     return sent
