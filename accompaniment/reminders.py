@@ -24,6 +24,7 @@ from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.phone import to_e164
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
+from soli_dome.users.models import User
 
 Kind = Notification.Kind
 MORNING = datetime.time(8, 0)
@@ -250,7 +251,11 @@ def appointment_cancelled(appointment, beneficiaries):
 def still_wanted(notification):
     """The send-time check (registered with the outbox): None when the message may go, or why
     it may not."""
-    if ContentType.objects.get_for_id(notification.recipient_type_id).model != "beneficiary":
+    model = ContentType.objects.get_for_id(notification.recipient_type_id).model
+    if model == "user":
+        active = User.objects.filter(pk=notification.recipient_id, is_active=True).exists()
+        return None if active else _("Compte désactivé.")
+    if model != "beneficiary":
         return None
     beneficiary = Beneficiary.objects.filter(pk=notification.recipient_id).first()
     if beneficiary is None:

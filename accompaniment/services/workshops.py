@@ -62,13 +62,18 @@ def update_workshop(*, form, by):
     people already registered still holds here."""
     _check_open(form.instance)
     workshop = form.save()
-    if {"starts_at", "place"} & set(form.changed_data):
+    changed = set(form.changed_data)
+    if {"starts_at", "place", "title", "organiser"} & changed:
         registered = Beneficiary.objects.filter(
             registrations__workshop=workshop,
             registrations__status=Registration.Status.REGISTERED,
         )
         reminders.appointment_changed(
-            reminders.of_workshop(workshop), kept=registered, added=[], removed=[], moved=True
+            reminders.of_workshop(workshop),
+            kept=registered,
+            added=[],
+            removed=[],
+            moved=bool({"starts_at", "place"} & changed),
         )
     return _fill_free_places(workshop, by=by)
 

@@ -80,3 +80,12 @@ def test_no_step_nudge_without_the_wish(accompanier, beneficiary_of):
     StepFactory(goal=GoalFactory(beneficiary=person), due_date=due)
     write_daily_notifications()
     assert not Notification.objects.filter(kind=Notification.Kind.STEP_REMINDER).exists()
+
+
+def test_a_digest_to_a_deactivated_account_is_not_sent(accompanier, beneficiary_of):
+    beneficiary_of(accompanier, last_contact_on=None)
+    write_daily_notifications()
+    accompanier.is_active = False
+    accompanier.save()
+    outbox.dispatch()
+    assert mail.outbox == []

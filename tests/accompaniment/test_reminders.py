@@ -247,3 +247,24 @@ def test_moving_a_workshop_moves_the_reminders(client, accompanier, beneficiary_
     )
     reminder = Notification.objects.get(kind=Kind.WORKSHOP_REMINDER)
     assert timezone.localtime(reminder.due_at).date() == datetime.date(2030, 5, 12)
+
+
+def test_renaming_a_workshop_updates_the_reminder_without_news(client, accompanier, beneficiary_of):
+    person = reachable(beneficiary_of(accompanier))
+    workshop = WorkshopFactory(organiser=accompanier, starts_at=local(7))
+    register(workshop=workshop, beneficiary=person, by=accompanier)
+    client.force_login(accompanier)
+    client.post(
+        reverse("accompaniment:workshop_update", args=[workshop.pk]),
+        {
+            "title": "Soupe de saison",
+            "starts_at": timezone.localtime(workshop.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": 120,
+            "place": workshop.place,
+            "capacity": 8,
+            "organiser": accompanier.pk,
+        },
+    )
+    reminder = Notification.objects.get(kind=Kind.WORKSHOP_REMINDER)
+    assert "Soupe de saison" in reminder.body
+    assert not Notification.objects.filter(kind=Kind.APPOINTMENT_CHANGED).exists()
