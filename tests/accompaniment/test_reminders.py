@@ -268,3 +268,12 @@ def test_renaming_a_workshop_updates_the_reminder_without_news(client, accompani
     reminder = Notification.objects.get(kind=Kind.WORKSHOP_REMINDER)
     assert "Soupe de saison" in reminder.body
     assert not Notification.objects.filter(kind=Kind.APPOINTMENT_CHANGED).exists()
+
+
+def test_the_demo_has_its_coming_reminders_once(settings):
+    from accompaniment.demo import seed_demo
+
+    seed_demo()
+    first = Notification.objects.count()
+    seed_demo()
+    assert first > 0 and Notification.objects.count() == first
