@@ -99,9 +99,9 @@ def reach(beneficiaries):
     return contacts
 
 
-def is_paused(beneficiary, due_at):
+def is_paused(beneficiary, moment):
     until = beneficiary.reminders_paused_until
-    return until is not None and timezone.localdate(due_at) <= until
+    return until is not None and timezone.localdate(moment) <= until
 
 
 def reminder_times(appointment, beneficiary, now):
@@ -157,7 +157,7 @@ def sync_reminders(appointment, beneficiaries, *, now=None):
             beneficiary.preferred_language,
             morning=label == "morning",
         )
-        if key in existing:
+        if key in existing and existing[key].status == Notification.Status.PENDING:
             outbox.update_pending(existing[key], due_at=due_at, content=content)
         else:
             outbox.write(

@@ -75,23 +75,36 @@ def render(*, template, context, channel, language):
 
 
 def write(*, key, kind, channel, recipient, address, language, due_at, content, topic=""):
-    """Add a message to the outbox, in the caller's transaction. A second call with the same
-    key changes nothing (the unique key is the guard): returns (notification, created)."""
+    """Add a message to the outbox, in the caller's transaction; returns (notification,
+    written). The unique key is the guard: a message already sent (or failed, or waiting) under
+    this key is left as it is; one cancelled before it left comes back with the new content
+    (a person signed up again, a session moved back)."""
     if channel == Notification.Channel.SMS:
         due_at = after_quiet_hours(due_at)
-    return Notification.objects.get_or_create(
+    fields = {"address": address, "language": language, "due_at": due_at, **content}
+    notification, created = Notification.objects.get_or_create(
         idempotency_key=key,
         defaults={
             "kind": kind,
             "channel": channel,
             "recipient": recipient,
-            "address": address,
-            "language": language,
-            "due_at": due_at,
             "topic": topic,
-            **content,
+            **fields,
         },
     )
+    if created:
+        return notification, True
+    revived = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.CANCELLED
+    ).update(
+        status=Notification.Status.PENDING,
+        claimed_until=None,
+        claim_token="",
+        last_error="",
+        updated_at=timezone.now(),
+        **fields,
+    )
+    return notification, bool(revived)
 
 
 def update_pending(notification, *, due_at, content):

@@ -277,3 +277,12 @@ def test_the_demo_has_its_coming_reminders_once(settings):
     first = Notification.objects.count()
     seed_demo()
     assert first > 0 and Notification.objects.count() == first
+
+
+def test_signing_up_again_brings_the_reminder_back(accompanier, beneficiary_of):
+    person = reachable(beneficiary_of(accompanier))
+    workshop = WorkshopFactory()
+    registration = register(workshop=workshop, beneficiary=person, by=accompanier)
+    unregister(registration=registration, by=accompanier)
+    register(workshop=workshop, beneficiary=person, by=accompanier)
+    assert kinds(person) == [Kind.APPOINTMENT_CREATED, Kind.WORKSHOP_REMINDER]

@@ -163,3 +163,20 @@ def test_writing_the_same_key_twice_keeps_one_message():
             content={"body": "…"},
         )
     assert Notification.objects.filter(idempotency_key="session-reminder:1:1:sms:2d").count() == 1
+
+
+def test_a_sent_message_is_never_written_again_under_its_key():
+    sent = NotificationFactory(sent=True, idempotency_key="session-reminder:1:1:sms:2d")
+    _notification, written = outbox.write(
+        key=sent.idempotency_key,
+        kind="session_reminder",
+        channel="sms",
+        recipient=sent.recipient,
+        address=sent.address,
+        language="fr",
+        due_at=timezone.now(),
+        content={"body": "Nouveau texte"},
+    )
+    sent.refresh_from_db()
+    assert (written, sent.status) == (False, Notification.Status.SENT)
+    assert sent.body != "Nouveau texte"
