@@ -89,3 +89,11 @@ def test_a_digest_to_a_deactivated_account_is_not_sent(accompanier, beneficiary_
     accompanier.save()
     outbox.dispatch()
     assert mail.outbox == []
+
+
+def test_names_in_the_html_digest_are_escaped(accompanier, beneficiary_of):
+    person = beneficiary_of(accompanier, first_name="<b>Inès</b>")
+    SessionFactory(accompanier=accompanier, starts_at=today_at(23), participants=[person])
+    write_daily_notifications()
+    digest = Notification.objects.get(kind=Notification.Kind.ACCOMPANIER_DIGEST)
+    assert "&lt;b&gt;Inès&lt;/b&gt;" in digest.html_body
