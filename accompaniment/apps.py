@@ -7,8 +7,10 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompagnement")
 
     def ready(self):
+        from beneficiaries.models import Beneficiary
         from soli_dome.notifications import outbox
 
         from . import reminders
 
         outbox.register_guard(reminders.still_wanted)
+        outbox.erase_with_recipient(Beneficiary)

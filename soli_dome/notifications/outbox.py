@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +159,16 @@ def register_guard(guard):
 
 def refusal(notification):
     return next((reason for guard in _guards if (reason := guard(notification))), None)
+
+
+def _delete_messages_of(sender, instance, **kwargs):
+    Notification.objects.for_recipient(instance).delete()
+
+
+def erase_with_recipient(model):
+    """Delete the messages of a recipient (their address, their text) when it is deleted: the
+    generic recipient has no foreign key to cascade."""
+    post_delete.connect(_delete_messages_of, sender=model, dispatch_uid=f"outbox-{model._meta}")
 
 
 def lease():

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from soli_dome.notifications import outbox, sms
 from soli_dome.notifications.models import Notification
+from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,10 @@ def test_a_sent_message_is_never_written_again_under_its_key():
     sent.refresh_from_db()
     assert (written, sent.status) == (False, Notification.Status.SENT)
     assert sent.body != "Nouveau texte"
+
+
+def test_deleting_a_file_deletes_its_messages():
+    person = BeneficiaryFactory()
+    NotificationFactory(recipient=person)
+    person.delete()
+    assert not Notification.objects.exists()
