@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from accompaniment import reminders
 from accompaniment.models import (
     Goal,
     Note,
@@ -159,6 +160,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
     partners = seed_partners(today, by=coordinator)
     _workshops(accounts, today)
     _portal_accounts(accounts, partners, today)
+    _reminders()
     return [(email, user.get_role_display()) for email, user in accounts.items()]
 
 
@@ -279,6 +281,22 @@ def _accompaniment(beneficiary, accompanier, contact_days, index, today):
             "happened_on": today - datetime.timedelta(days=last_contact),
         },
     )
+
+
+def _reminders():
+    """The reminders of the coming sessions and workshops, in the outbox (same keys on every
+    run: refreshed, never doubled)."""
+    for session in Session.objects.upcoming().select_related("accompanier"):
+        expected = Beneficiary.objects.filter(
+            participations__session=session,
+            participations__attendance=Participation.Attendance.EXPECTED,
+        )
+        reminders.sync_reminders(reminders.of_session(session), expected)
+    for workshop in Workshop.objects.coming().select_related("organiser"):
+        registered = Beneficiary.objects.filter(
+            registrations__workshop=workshop, registrations__status=Registration.Status.REGISTERED
+        )
+        reminders.sync_reminders(reminders.of_workshop(workshop), registered)
 
 
 def _at(day, hour):

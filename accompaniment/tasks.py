@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from accompaniment import digests
 from accompaniment.services import referrals
 
 
@@ -7,3 +8,9 @@ from accompaniment.services import referrals
 def process_referral_deadlines():
     """Daily: one reminder to partners who have not answered, and expiry of old referrals."""
     referrals.process_referral_deadlines()
+
+
+@shared_task(name="accompaniment.write_daily_notifications")
+def write_daily_notifications():
+    """Every morning: step nudges and digests, written to the outbox."""
+    digests.write_daily_notifications()

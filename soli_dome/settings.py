@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "soli_dome.users",
     "soli_dome.audit",
+    "soli_dome.notifications",
     "beneficiaries",
     "partners",
     "accompaniment",
@@ -209,6 +211,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Separate queues let several platforms (or test runs) share one Redis database.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 
@@ -279,3 +283,32 @@ CELERY_BEAT_SCHEDULE["referral-deadlines"] = {
 
 # An accompanier's invitation to the beneficiary portal is valid for this many days.
 PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 14)
+
+# Reminders and notifications (soli_dome/notifications). SMS go through SMS_BACKEND: the console
+# in development, Brevo's transactional SMS API in production (SMS_API_KEY, SMS_SENDER).
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "soli_dome.notifications.sms.ConsoleBackend"
+    if DEBUG
+    else "soli_dome.notifications.sms.BrevoBackend",
+)
+SMS_SENDER = os.environ.get("SMS_SENDER", "Solidome")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/sms")
+SMS_API_TIMEOUT = float(os.environ.get("SMS_API_TIMEOUT") or 10)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+SMS_FILE_DELAY = float(os.environ.get("SMS_FILE_DELAY") or 0)
+# A worker holds the messages it claimed for this long; it must far exceed one send's timeout.
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
+NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 20)
+NOTIFICATION_DISPATCH_TIME_LIMIT = env_int("NOTIFICATION_DISPATCH_TIME_LIMIT", 50)
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
+STEP_REMINDER_DAYS_BEFORE = env_int("STEP_REMINDER_DAYS_BEFORE", 2)
+CELERY_BEAT_SCHEDULE["notifications-dispatch"] = {
+    "task": "notifications.dispatch_due",
+    "schedule": env_int("NOTIFICATION_DISPATCH_INTERVAL", 60),  # seconds
+}
+CELERY_BEAT_SCHEDULE["accompaniment-daily-notifications"] = {
+    "task": "accompaniment.write_daily_notifications",
+    "schedule": crontab(hour=7, minute=0),
+}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("beneficiaires/", include("beneficiaries.urls")),
     path("acteurs/", include("partners.urls")),
+    path("messages/", include("soli_dome.notifications.urls")),
     path("", include("accompaniment.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -69,6 +69,16 @@ def _fast_test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """SMS are kept in memory, like e-mails in ``mail.outbox``."""
+    from soli_dome.notifications import sms
+
+    settings.SMS_BACKEND = "soli_dome.notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    return sms.outbox
+
+
 @pytest.fixture
 def coordinator(db):
     return UserFactory(coordinator=True)

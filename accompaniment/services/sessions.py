@@ -8,6 +8,7 @@ sessions leave it alone. Every change is written in the journal of each particip
 from django.db import transaction
 from django.utils import timezone
 
+from accompaniment import reminders
 from accompaniment.models import Participation, Session
 from beneficiaries.models import Beneficiary
 from soli_dome.audit.models import AuditEntry, record_many
@@ -72,6 +73,8 @@ def create_session(*, form, by):
         beneficiaries=participants,
         detail="recorded as held" if held else "scheduled",
     )
+    if not held:
+        reminders.appointment_fixed(reminders.of_session(session), participants)
     return session
 
 
@@ -107,6 +110,18 @@ def update_session(*, form, by):
         beneficiaries=[*before, *chosen.values()],
         detail=", ".join(sorted(form.changed_data)) or "updated",
     )
+    appointment = reminders.of_session(session)
+    if session.status == Session.Status.PLANNED:
+        before_ids = {b.pk for b in before}
+        reminders.appointment_changed(
+            appointment,
+            kept=[b for pk, b in chosen.items() if pk in before_ids],
+            added=[b for pk, b in chosen.items() if pk not in before_ids],
+            removed=[b for b in before if b.pk not in chosen],
+            moved=bool({"starts_at", "place"} & set(form.changed_data)),
+        )
+    else:
+        reminders.forget(appointment)
     return session
 
 
@@ -130,6 +145,7 @@ def record_held(*, form, by):
         beneficiaries=[p.beneficiary for p in form.participations],
         detail="recorded as held",
     )
+    reminders.forget(reminders.of_session(session))
     return session
 
 
@@ -138,12 +154,20 @@ def cancel_session(*, session, reason, by):
     session.status = Session.Status.CANCELLED
     session.cancellation_reason = reason
     session.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    participants = Beneficiary.objects.filter(participations__session=session)
     journal(
         by=by,
         action=AuditEntry.Action.UPDATE,
         session=session,
-        beneficiaries=Beneficiary.objects.filter(participations__session=session),
+        beneficiaries=participants,
         detail="cancelled",
+    )
+    reminders.appointment_cancelled(
+        reminders.of_session(session),
+        Beneficiary.objects.filter(
+            participations__session=session,
+            participations__attendance=Participation.Attendance.EXPECTED,
+        ),
     )
 
 
@@ -162,3 +186,4 @@ def mark_missed(*, session, by):
         beneficiaries=Beneficiary.objects.filter(participations__session=session),
         detail="missed",
     )
+    reminders.forget(reminders.of_session(session))

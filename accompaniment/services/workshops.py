@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accompaniment import reminders
 from accompaniment.models import Participation, Registration, Session, Workshop
 from beneficiaries.models import Beneficiary
 from soli_dome.audit.models import AuditEntry, record
@@ -43,6 +44,7 @@ def _fill_free_places(workshop, *, by):
             target=registration.beneficiary,
             detail=f"workshop {workshop.pk}: promoted from the waiting list",
         )
+    reminders.appointment_fixed(reminders.of_workshop(workshop), [r.beneficiary for r in promoted])
     return promoted
 
 
@@ -60,6 +62,19 @@ def update_workshop(*, form, by):
     people already registered still holds here."""
     _check_open(form.instance)
     workshop = form.save()
+    changed = set(form.changed_data)
+    if {"starts_at", "place", "title", "organiser"} & changed:
+        registered = Beneficiary.objects.filter(
+            registrations__workshop=workshop,
+            registrations__status=Registration.Status.REGISTERED,
+        )
+        reminders.appointment_changed(
+            reminders.of_workshop(workshop),
+            kept=registered,
+            added=[],
+            removed=[],
+            moved=bool({"starts_at", "place"} & changed),
+        )
     return _fill_free_places(workshop, by=by)
 
 
@@ -71,6 +86,13 @@ def cancel_workshop(*, workshop, by):
     _check_open(workshop)
     workshop.status = Workshop.Status.CANCELLED
     workshop.save(update_fields=["status", "updated_at"])
+    reminders.appointment_cancelled(
+        reminders.of_workshop(workshop),
+        Beneficiary.objects.filter(
+            registrations__workshop=workshop,
+            registrations__status=Registration.Status.REGISTERED,
+        ),
+    )
     return workshop
 
 
@@ -106,6 +128,8 @@ def register(*, workshop, beneficiary, by):
         target=beneficiary,
         detail=f"workshop {workshop.pk}: {status}",
     )
+    if status == Registration.Status.REGISTERED:
+        reminders.appointment_fixed(reminders.of_workshop(workshop), [beneficiary])
     return registration
 
 
@@ -128,6 +152,7 @@ def unregister(*, registration, by):
         target=registration.beneficiary,
         detail=f"workshop {workshop.pk}: cancelled",
     )
+    reminders.forget(reminders.of_workshop(workshop), [registration.beneficiary])
     return _fill_free_places(workshop, by=by) if held_a_place else []
 
 
@@ -188,6 +213,7 @@ def take_attendance(*, workshop, attendance, by):
             detail=f"workshop {workshop.pk}: {attendance[beneficiary.pk]}",
         )
 
+    reminders.forget(reminders.of_workshop(workshop))
     if workshop.status != Workshop.Status.HELD:
         workshop.status = Workshop.Status.HELD
         workshop.save(update_fields=["status", "updated_at"])

@@ -25,6 +25,7 @@ def next_appointment_panel(beneficiary):
         "beneficiary": beneficiary,
         "next_session": next_session,
         "to_record_count": planned.filter(starts_at__lt=now).count(),
+        "today": timezone.localdate(),
     }
 
 

@@ -1,0 +1,195 @@
+"""The daily writing of messages that no single change causes: nudges for plan steps due
+soon, each accompanier's daily digest, and the coordinators' weekly digest (on Mondays).
+
+Each message's key carries the day, so that a second run (two beat processes, a retried
+task) writes nothing more. Digests carry counts and first names only: e-mail leaves the
+platform, the details stay behind the links.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from accompaniment.models import Goal, Referral, Session, Step
+from accompaniment.reminders import reach
+from beneficiaries.models import Assignment, Beneficiary, Consent
+from partners.models import Partner
+from soli_dome.notifications import outbox
+from soli_dome.notifications.models import Notification
+from soli_dome.users.models import User
+
+NO_CONTACT_STEPS = (14, 30, 60)
+RETENTION_YEARS = 2  # CNIL: files stay active two years after the last contact
+RETENTION_WARNING_DAYS = 30
+
+
+def at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def write_step_reminders(today):
+    """A nudge to people who asked for them, for their steps due in a few days."""
+    due_on = today + datetime.timedelta(days=settings.STEP_REMINDER_DAYS_BEFORE)
+    steps = list(
+        Step.objects.pending()
+        .filter(
+            due_date=due_on,
+            owner__in=[Step.Owner.BENEFICIARY, Step.Owner.TOGETHER],
+            goal__in=Goal.objects.open(),
+            goal__beneficiary__step_reminders=True,
+            goal__beneficiary__in=Beneficiary.objects.followed(),
+        )
+        .select_related("goal__beneficiary")
+    )
+    contacts = reach({step.goal.beneficiary for step in steps})
+    for step in steps:
+        beneficiary = step.goal.beneficiary
+        if beneficiary.pk not in contacts:
+            continue
+        channel, address = contacts[beneficiary.pk]
+        outbox.write(
+            key=f"step-reminder:{step.pk}:{channel}:{due_on.isoformat()}",
+            kind=Notification.Kind.STEP_REMINDER,
+            channel=channel,
+            recipient=beneficiary,
+            address=address,
+            language=beneficiary.preferred_language,
+            due_at=at(today, 10),
+            topic=f"step:{step.pk}",
+            content=outbox.render(
+                template="step_reminder",
+                context={"step": step, "site_url": settings.SITE_URL},
+                channel=channel,
+                language=beneficiary.preferred_language,
+            ),
+        )
+
+
+def accompanier_digest(accompanier, today):
+    """What one accompanier's day needs, or None when there is nothing to say."""
+    files = Beneficiary.objects.filter(assignments__accompanier=accompanier).followed()
+    day_start = at(today, 0)
+    sessions = list(
+        Session.objects.planned()
+        .led_by(accompanier)
+        .between(day_start, day_start + datetime.timedelta(days=1))
+        .order_by("starts_at")
+        .prefetch_related("participations__beneficiary")
+    )
+    no_contact = []
+    for days, until in zip(NO_CONTACT_STEPS, (*NO_CONTACT_STEPS[1:], None), strict=True):
+        people = files.without_contact_since(days, today)
+        if until is not None:
+            people = people.exclude(pk__in=files.without_contact_since(until, today))
+        no_contact.append((days, people.count()))
+    digest = {
+        "today": today,
+        "sessions": sessions,
+        "no_contact": no_contact,
+        "referrals_waiting": Referral.objects.waiting_for_news()
+        .filter(beneficiary__in=files)
+        .count(),
+        "goals_due": Goal.objects.open()
+        .filter(beneficiary__in=files, target_date__lte=today + datetime.timedelta(days=7))
+        .count(),
+    }
+    has_news = (
+        sessions
+        or any(count for _days, count in no_contact)
+        or digest["referrals_waiting"]
+        or digest["goals_due"]
+    )
+    return digest if has_news else None
+
+
+def coordinator_digest(today):
+    followed = Beneficiary.objects.followed()
+    has_primary = Assignment.objects.filter(beneficiary=OuterRef("pk"), is_primary=True)
+    retention_limit = today.replace(year=today.year - RETENTION_YEARS) + datetime.timedelta(
+        days=RETENTION_WARNING_DAYS
+    )
+    processing_consent = Consent.objects.filter(
+        beneficiary=OuterRef("pk"), kind=Consent.Kind.DATA_PROCESSING, is_given=True
+    )
+    return {
+        "today": today,
+        "without_accompanier": followed.filter(~Exists(has_primary)).count(),
+        "no_contact_days": settings.NO_CONTACT_ALERT_DAYS,
+        "without_contact": followed.without_contact_since(
+            settings.NO_CONTACT_ALERT_DAYS, today
+        ).count(),
+        "partners_to_review": Partner.objects.active().overdue_for_review(today).count(),
+        "failed_messages": Notification.objects.filter(
+            status=Notification.Status.FAILED,
+            updated_at__gte=at(today, 0) - datetime.timedelta(days=7),
+        ).count(),
+        "retention_due": Beneficiary.objects.filter(last_contact_on__lte=retention_limit).count(),
+        "without_consent": followed.filter(~Exists(processing_consent)).count(),
+        "retention_warning_days": RETENTION_WARNING_DAYS,
+    }
+
+
+def _write_digest(user, *, key, kind, template, context, due_at):
+    outbox.write(
+        key=key,
+        kind=kind,
+        channel=Notification.Channel.EMAIL,
+        recipient=user,
+        address=user.email,
+        language=user.language,
+        due_at=due_at,
+        content=outbox.render(
+            template=template,
+            context={**context, "user": user, "site_url": settings.SITE_URL, "links": links()},
+            channel=Notification.Channel.EMAIL,
+            language=user.language,
+        ),
+    )
+
+
+def links():
+    """Absolute links of the pages the digests point to."""
+    names = {
+        "dashboard": "accompaniment:dashboard",
+        "follow_up": "beneficiaries:follow_up",
+        "partners_to_review": "partners:partner_review_list",
+        "outbox": "notifications:notification_list",
+    }
+    return {key: settings.SITE_URL + reverse(name) for key, name in names.items()}
+
+
+def write_digests(today):
+    now = timezone.now()
+    staff = User.objects.filter(is_active=True).exclude(email="")
+    for accompanier in staff.filter(role=User.Role.ACCOMPANIER):
+        digest = accompanier_digest(accompanier, today)
+        if digest:
+            _write_digest(
+                accompanier,
+                key=f"accompanier-digest:{accompanier.pk}:{today.isoformat()}",
+                kind=Notification.Kind.ACCOMPANIER_DIGEST,
+                template="accompanier_digest",
+                context=digest,
+                due_at=now,
+            )
+    if today.weekday() != 0:
+        return
+    digest = coordinator_digest(today)
+    for coordinator in staff.filter(role=User.Role.COORDINATOR):
+        _write_digest(
+            coordinator,
+            key=f"coordinator-digest:{coordinator.pk}:{today.isoformat()}",
+            kind=Notification.Kind.COORDINATOR_DIGEST,
+            template="coordinator_digest",
+            context=digest,
+            due_at=now,
+        )
+
+
+def write_daily_notifications(today=None):
+    today = today or timezone.localdate()
+    write_step_reminders(today)
+    write_digests(today)
