@@ -258,6 +258,8 @@ def still_wanted(notification):
     )
     if beneficiary is None:
         return _("Dossier supprimé.")
+    if notification.kind == Notification.Kind.PORTAL_INVITATION:
+        return None  # sent at the accompanier's request, not a reminder: no reminder rule
     if not beneficiary.has_given(Consent.Kind.REMINDERS):
         return _("Pas de consentement aux rappels.")
     if beneficiary.effective_reminder_channel() != notification.channel:

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soli_dome.audit.models import AuditEntry, record
+from soli_dome.notifications import outbox
+from soli_dome.notifications.models import Notification
 from soli_dome.users.models import User
 
 from .models import (
@@ -23,6 +25,7 @@ from .models import (
     PortalInvitation,
     new_invitation_token,
 )
+from .phone import to_e164
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +184,7 @@ def invite_to_portal(*, beneficiary, by):
         },
     )
     record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="portal invite")
+    _announce_invitation_by_sms(invitation, by=by)
     link = settings.SITE_URL + reverse("beneficiaries:invitation_accept", args=[invitation.token])
     transaction.on_commit(
         lambda: _mail(
@@ -191,6 +195,34 @@ def invite_to_portal(*, beneficiary, by):
         )
     )
     return invitation
+
+
+def _announce_invitation_by_sms(invitation, *, by):
+    """An SMS telling the person to look for the invitation in their e-mail, for those who
+    read SMS first. It carries no link: the outbox is readable by coordinators, and the link
+    opens the person's account."""
+    beneficiary = invitation.beneficiary
+    try:
+        phone = to_e164(beneficiary.phone)
+    except ValidationError:  # no phone, or one an SMS cannot reach
+        return
+    language = beneficiary.preferred_language
+    context = {
+        "sender": by.first_name or by.get_full_name(),
+        "days": settings.PORTAL_INVITATION_DAYS,
+    }
+    outbox.write(
+        key=f"portal-invitation:{invitation.pk}:{invitation.sent_at.isoformat()}",
+        kind=Notification.Kind.PORTAL_INVITATION,
+        channel=Notification.Channel.SMS,
+        recipient=beneficiary,
+        address=phone,
+        language=language,
+        due_at=invitation.sent_at,
+        content=outbox.render(
+            template="portal_invitation", context=context, channel="sms", language=language
+        ),
+    )
 
 
 @transaction.atomic

@@ -298,6 +298,8 @@ SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.brevo.com/v3/transactio
 SMS_API_TIMEOUT = float(os.environ.get("SMS_API_TIMEOUT") or 10)
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 SMS_FILE_DELAY = float(os.environ.get("SMS_FILE_DELAY") or 0)
+# No SMS leaves between these local times (postponed, not dropped); empty: no quiet hours.
+SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21:00-08:00")
 # A worker holds the messages it claimed for this long; it must far exceed one send's timeout.
 NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
 NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 20)

@@ -70,6 +70,17 @@ def _fast_test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    """Tests send SMS whatever the hour they run at; the quiet-hours tests set them back."""
+    settings.SMS_QUIET_HOURS = ""
+
+
+@pytest.fixture
+def quiet_hours(settings):
+    settings.SMS_QUIET_HOURS = "21:00-08:00"
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """SMS are kept in memory, like e-mails in ``mail.outbox``."""
     from soli_dome.notifications import sms

@@ -53,6 +53,7 @@ class Notification(TimeStampedModel):
         APPOINTMENT_CHANGED = "appointment_changed", _("Rendez-vous modifié")
         APPOINTMENT_CANCELLED = "appointment_cancelled", _("Rendez-vous annulé")
         STEP_REMINDER = "step_reminder", _("Rappel d'action")
+        PORTAL_INVITATION = "portal_invitation", _("Invitation à l'espace personnel")
         ACCOMPANIER_DIGEST = "accompanier_digest", _("Résumé du jour (accompagnement)")
         COORDINATOR_DIGEST = "coordinator_digest", _("Résumé de la semaine (coordination)")
 

@@ -41,19 +41,30 @@ from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-QUIET_FROM = datetime.time(21, 0)
-QUIET_UNTIL = datetime.time(8, 0)
 # Minutes to wait after the n-th temporary failure.
 BACKOFF_MINUTES = [1, 5, 30, 120, 360]
 
 
+def quiet_hours():
+    """(from, until) local times of SMS_QUIET_HOURS ("21:00-08:00"), or None when it is empty."""
+    if not settings.SMS_QUIET_HOURS:
+        return None
+    start, end = settings.SMS_QUIET_HOURS.split("-")
+    return datetime.time.fromisoformat(start.strip()), datetime.time.fromisoformat(end.strip())
+
+
 def after_quiet_hours(when):
-    """No SMS between 21:00 and 08:00 (Paris time): a message due then waits until 08:00."""
-    local = timezone.localtime(when)
-    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+    """No SMS during the quiet hours (by default 21:00 to 08:00, Paris time): a message due
+    then waits until they end."""
+    quiet = quiet_hours()
+    if quiet is None:
         return when
-    day = local.date() + datetime.timedelta(days=1 if local.time() >= QUIET_FROM else 0)
-    return timezone.make_aware(datetime.datetime.combine(day, QUIET_UNTIL))
+    quiet_from, quiet_until = quiet
+    local = timezone.localtime(when)
+    if quiet_until <= local.time() < quiet_from:
+        return when
+    day = local.date() + datetime.timedelta(days=1 if local.time() >= quiet_from else 0)
+    return timezone.make_aware(datetime.datetime.combine(day, quiet_until))
 
 
 def in_quiet_hours(when):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Commune, ContactChangeRequest, PortalInvitation
+from soli_dome.notifications import outbox
+from soli_dome.notifications.models import Notification
 from soli_dome.users.models import User
 from tests.users.factories import PASSWORD
 
@@ -193,3 +195,26 @@ def test_a_beneficiary_who_chose_english_gets_the_site_in_english_at_login(
         reverse("account_login"), {"login": beneficiary_user.email, "password": PASSWORD}
     )
     assert response.cookies["django_language"].value == "en"
+
+
+def test_a_person_with_a_phone_is_also_told_by_sms_to_look_at_their_email(
+    client, accompanier, beneficiary_of, sms_outbox, django_capture_on_commit_callbacks
+):
+    # No reminders consent: the invitation is not a reminder, the accompanier asked for it.
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net", phone="06 12 34 56 78")
+    invitation = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    outbox.dispatch()
+    (sms,) = sms_outbox
+    assert (sms["to"], "e-mail" in sms["text"], invitation.token in sms["text"]) == (
+        "+33612345678",
+        True,
+        False,
+    )
+
+
+def test_a_person_without_a_phone_gets_no_sms(
+    client, accompanier, beneficiary_of, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net", phone="")
+    invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    assert not Notification.objects.exists()

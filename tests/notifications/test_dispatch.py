@@ -125,11 +125,11 @@ def test_an_interrupted_email_is_left_for_a_person_to_check():
         (paris(11, 8, 0), paris(11, 8, 0)),
     ],
 )
-def test_sms_due_at_night_wait_until_eight(when, expected):
+def test_sms_due_at_night_wait_until_eight(quiet_hours, when, expected):
     assert outbox.after_quiet_hours(when) == expected
 
 
-def test_an_sms_written_at_night_is_due_at_eight():
+def test_an_sms_written_at_night_is_due_at_eight(quiet_hours):
     notification, _created = outbox.write(
         key="k",
         kind="session_reminder",
@@ -143,7 +143,7 @@ def test_an_sms_written_at_night_is_due_at_eight():
     assert notification.due_at == paris(11, 8, 0)
 
 
-def test_no_sms_is_claimed_at_night_but_emails_are():
+def test_no_sms_is_claimed_at_night_but_emails_are(quiet_hours):
     sms_row = NotificationFactory(due_at=paris(10, 20))
     email_row = NotificationFactory(email=True, due_at=paris(10, 20))
     _token, ids = outbox.claim(now=paris(10, 22), limit=10)
@@ -188,3 +188,7 @@ def test_deleting_a_file_deletes_its_messages():
     NotificationFactory(recipient=person)
     person.delete()
     assert not Notification.objects.exists()
+
+
+def test_without_quiet_hours_a_night_sms_keeps_its_time():
+    assert outbox.after_quiet_hours(paris(10, 22, 30)) == paris(10, 22, 30)

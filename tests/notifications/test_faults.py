@@ -65,6 +65,7 @@ class Workers:
             CELERY_QUEUE=self.queue,
             VAR_DIR=str(self.tmp_path / name),  # its own beat schedule file
             SMS_BACKEND="soli_dome.notifications.sms.FileBackend",
+            SMS_QUIET_HOURS="",  # the tests run at any hour
             SMS_FILE_PATH=str(self.deliveries),
             SMS_FILE_DELAY=str(sms_delay),
             NOTIFICATION_DISPATCH_INTERVAL="1",
@@ -215,6 +216,7 @@ def test_the_embedded_default_sends_due_reminders(tmp_path):
     environment.update(
         VAR_DIR=str(tmp_path),
         SMS_BACKEND="soli_dome.notifications.sms.FileBackend",
+        SMS_QUIET_HOURS="",  # the tests run at any hour
         SMS_FILE_PATH=str(tmp_path / "sms.jsonl"),
         NOTIFICATION_DISPATCH_INTERVAL="1",
     )

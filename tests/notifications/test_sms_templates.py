@@ -64,3 +64,14 @@ def test_sms_text_is_not_html_escaped():
         language="fr",
     )["body"]
     assert "Rue de l'Église & Co" in text
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_portal_invitation_sms_fits_one_segment(language):
+    text = outbox.render(
+        template="portal_invitation",
+        context={"sender": LONG_NAME, "days": 14},
+        channel="sms",
+        language=language,
+    )["body"]
+    assert gsm7.fits_one_segment(text) and gsm7.is_gsm7(text), (gsm7.length(text), text)

@@ -47,7 +47,9 @@ class Command(BaseCommand):
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
             raise CommandError("Set CELERY_BROKER_URL to a Redis server for the benchmark.")
         if outbox.in_quiet_hours(timezone.now()):
-            raise CommandError("No SMS leaves between 21:00 and 08:00: run it in the day.")
+            raise CommandError(
+                "No SMS leaves in the quiet hours (SMS_QUIET_HOURS): run it in the day."
+            )
         self.stdout.write(self.machine())
         for number in workers:
             self.stdout.write(self.run(count=count, workers=number, timeout=timeout))
