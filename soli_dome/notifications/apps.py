@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "soli_dome.notifications"
     label = "notifications"
-    verbose_name = _("Messages envoyés")
+    verbose_name = _("Messages et rappels")
 
     def ready(self):
         from django.contrib.auth import get_user_model

@@ -47,6 +47,7 @@ def coordinator_imports_the_partner(page, live_server):
     expect(page.get_by_role("definition").first).to_have_text("2")  # listings to create
     page.get_by_role("button", name="Confirmer l'import").click()
     expect(page.get_by_role("main")).to_contain_text("Import terminé : 2 fiche(s) créée(s)")
+    page.get_by_role("button", name="Claire").click()  # the coordinator's account menu
     page.get_by_role("button", name="Se déconnecter").click()
 
 
@@ -131,6 +132,7 @@ def test_coordinator_reads_the_network_and_a_host_partner_on_a_phone(
     login(page, live_server, COORDINATOR)
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="Ouvrir le menu").click()
+    page.get_by_role("button", name="Coordination").click()
     page.get_by_role("link", name="Réseau").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réseau des partenaires")
     expect(

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.browser
 
 def test_coordinator_reads_the_coming_reminders_in_the_outbox(page, live_server, demo):
     login(page, live_server, "coordination@example.org")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Messages"
-    ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Messages envoyés")
+    navigation = page.get_by_role("navigation", name="Navigation principale")
+    navigation.get_by_role("button", name="Coordination").click()
+    navigation.get_by_role("link", name="Messages").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Messages et rappels")
     page.get_by_label("Statut").select_option(label="À envoyer")
     page.get_by_role("button", name="Afficher").click()
     expect(
