@@ -91,6 +91,27 @@ def sms_outbox(settings):
 
 
 @pytest.fixture
+def reference_rows(transactional_db):
+    """For transactional tests: the rows migrations load (communes, themes, the directory's
+    vocabulary) loaded again, since an earlier transactional test ends by emptying every
+    table; and no content type cached from before the flush, which recreated them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accompaniment.models import Theme
+    from accompaniment.vocabulary import load_themes
+    from beneficiaries.communes import load_commune_positions, load_metropole_communes
+    from beneficiaries.models import Commune
+    from partners.models import AccessCondition, Category, ServiceTag
+    from partners.vocabulary import load_vocabulary
+
+    ContentType.objects.clear_cache()
+    load_metropole_communes(Commune)
+    load_commune_positions(Commune)
+    load_themes(Theme)
+    load_vocabulary(Category, ServiceTag, AccessCondition)
+
+
+@pytest.fixture
 def coordinator(db):
     return UserFactory(coordinator=True)
 

@@ -2,28 +2,18 @@
 
 from django.db import migrations
 
-THEMES = [
-    "Budget alimentaire",
-    "Savoir-faire culinaires",
-    "Nutrition et santé",
-    "Approvisionnement local et durable",
-    "Accès aux droits et à l'aide alimentaire",
-    "Monnaie locale (la Doume)",
-    "Lien social",
-]
+from accompaniment.vocabulary import THEMES, load_themes
 
 
-def load_themes(apps, schema_editor):
-    Theme = apps.get_model("accompaniment", "Theme")
-    for position, name in enumerate(THEMES):
-        Theme.objects.update_or_create(name=name, defaults={"position": position})
+def load(apps, schema_editor):
+    load_themes(apps.get_model("accompaniment", "Theme"))
 
 
-def unload_themes(apps, schema_editor):
+def unload(apps, schema_editor):
     apps.get_model("accompaniment", "Theme").objects.filter(name__in=THEMES).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [("accompaniment", "0001_initial")]
 
-    operations = [migrations.RunPython(load_themes, unload_themes)]
+    operations = [migrations.RunPython(load, unload)]

@@ -10,7 +10,8 @@ from accompaniment.services.workshops import register, unregister
 from tests.accompaniment.factories import RegistrationFactory, WorkshopFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_rows"),
     pytest.mark.services,
 ]
 

@@ -32,7 +32,8 @@ from tests.utils import ROOT, SERVER_VARIABLES
 
 pytestmark = [
     pytest.mark.faults,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_rows"),
 ]
 
 
