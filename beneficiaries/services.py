@@ -1,5 +1,6 @@
 import datetime
 import logging
+from collections import defaultdict
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -8,8 +9,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.notifications import outbox
@@ -118,24 +120,28 @@ def record_consents(*, beneficiary, answers, by):
         )
 
 
-def _mail(*, subject, template, context, recipients):
-    """Send a plain-text e-mail; a mail server failure is logged, never shown as an error page
+def _mail(*, subject, template, context, recipients, subject_params=None):
+    """Send a plain-text e-mail to (address, language) ``recipients``, each in their language
+    (``subject`` is a lazy text). A mail server failure is logged, never shown as an error page
     (what it announces is already saved)."""
-    if not recipients:
-        return
-    try:
-        send_mail(
-            subject,
-            render_to_string(template, context),
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        )
-    except OSError:
-        logger.exception("e-mail %s to %s failed", template, recipients)
+    by_language = defaultdict(list)
+    for address, language in recipients:
+        by_language[language].append(address)
+    for language, addresses in by_language.items():
+        with translation.override(language):
+            try:
+                send_mail(
+                    str(subject) % (subject_params or {}),
+                    render_to_string(template, context),
+                    settings.DEFAULT_FROM_EMAIL,
+                    addresses,
+                )
+            except OSError:
+                logger.exception("e-mail %s to %s failed", template, addresses)
 
 
-def _accompanier_emails(beneficiary):
-    return list(beneficiary.assignments.values_list("accompanier__email", flat=True))
+def _accompanier_recipients(beneficiary):
+    return list(beneficiary.assignments.values_list("accompanier__email", "accompanier__language"))
 
 
 # Portal invitation -----------------------------------------------------------------------
@@ -188,10 +194,10 @@ def invite_to_portal(*, beneficiary, by):
     link = settings.SITE_URL + reverse("beneficiaries:invitation_accept", args=[invitation.token])
     transaction.on_commit(
         lambda: _mail(
-            subject=_("Votre espace Soli'dôme vous attend"),
+            subject=gettext_lazy("Votre espace Soli'dôme vous attend"),
             template="beneficiaries/email/portal_invitation.txt",
             context={"invitation": invitation, "beneficiary": beneficiary, "link": link},
-            recipients=[invitation.email],
+            recipients=[(invitation.email, beneficiary.preferred_language)],
         )
     )
     return invitation
@@ -283,11 +289,11 @@ def withdraw_consent(*, consent, by):
         detail=f"consents: {consent.kind}=False (withdrawn by the person)",
     )
     link = settings.SITE_URL + beneficiary.get_absolute_url()
-    recipients = _accompanier_emails(beneficiary)
+    recipients = _accompanier_recipients(beneficiary)
     transaction.on_commit(
         lambda: _mail(
-            subject=_("Soli'dôme — %(name)s a retiré un consentement")
-            % {"name": beneficiary.first_name},
+            subject=gettext_lazy("Soli'dôme — %(name)s a retiré un consentement"),
+            subject_params={"name": beneficiary.first_name},
             template="beneficiaries/email/consent_withdrawn.txt",
             context={"consent": consent, "beneficiary": beneficiary, "link": link},
             recipients=recipients,
@@ -324,12 +330,12 @@ def request_contact_change(*, beneficiary, form, by):
         target=beneficiary,
         detail=f"contact change #{change.pk} requested",
     )
-    recipients = _accompanier_emails(beneficiary)
+    recipients = _accompanier_recipients(beneficiary)
     link = settings.SITE_URL + beneficiary.get_absolute_url()
     transaction.on_commit(
         lambda: _mail(
-            subject=_("Soli'dôme — %(name)s demande à changer ses coordonnées")
-            % {"name": beneficiary.first_name},
+            subject=gettext_lazy("Soli'dôme — %(name)s demande à changer ses coordonnées"),
+            subject_params={"name": beneficiary.first_name},
             template="beneficiaries/email/contact_change_requested.txt",
             context={"beneficiary": beneficiary, "link": link},
             recipients=recipients,

@@ -296,6 +296,17 @@ def test_withdrawing_a_consent_is_recorded_and_mailed_to_the_accompanier(
     assert [message.to for message in mailoutbox] == [[accompanier.email]]
 
 
+def test_the_accompanier_is_told_in_their_own_language(
+    logged_in, accompanier, me, my_file, mailoutbox, django_capture_on_commit_callbacks
+):
+    accompanier.language = "en"
+    accompanier.save()
+    consent = Consent.objects.get(beneficiary=me, kind=Consent.Kind.PARTNER_SHARING)
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in.post(reverse("accompaniment:portal_consent_withdraw", args=[consent.pk]))
+    assert "has withdrawn a consent" in mailoutbox[0].subject
+
+
 def test_withdrawn_sharing_consent_stops_new_referrals(client, logged_in, accompanier, me, my_file):
     consent = Consent.objects.get(beneficiary=me, kind=Consent.Kind.PARTNER_SHARING)
     logged_in.post(reverse("accompaniment:portal_consent_withdraw", args=[consent.pk]))

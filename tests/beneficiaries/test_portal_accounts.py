@@ -218,3 +218,11 @@ def test_a_person_without_a_phone_gets_no_sms(
     beneficiary = beneficiary_of(accompanier, email="ines@example.net", phone="")
     invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
     assert not Notification.objects.exists()
+
+
+def test_the_invitation_is_written_in_the_persons_language(
+    client, accompanier, beneficiary_of, mailoutbox, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net", preferred_language="en")
+    invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    assert mailoutbox[0].subject.endswith("Your Soli'dôme space is waiting for you")
