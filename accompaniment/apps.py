@@ -7,6 +7,8 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompagnement")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from beneficiaries.models import Beneficiary
         from soli_dome.notifications import outbox
 
@@ -14,3 +16,6 @@ class AccompanimentConfig(AppConfig):
 
         outbox.register_guard(reminders.still_wanted)
         outbox.erase_with_recipient(Beneficiary)
+        post_save.connect(
+            reminders.follow_new_contact, sender=Beneficiary, dispatch_uid="follow_new_contact"
+        )

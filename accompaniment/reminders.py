@@ -93,6 +93,21 @@ def reach(beneficiaries):
     return contacts
 
 
+def follow_new_contact(sender, instance, **kwargs):
+    """Messages not sent yet follow the person's phone and e-mail as they are now; those left
+    without an address for their channel are cancelled."""
+    pending = Notification.objects.for_recipient(instance).filter(
+        status=Notification.Status.PENDING
+    )
+    for channel in (Notification.Channel.SMS, Notification.Channel.EMAIL):
+        address = address_for(instance, channel)
+        moved = pending.filter(channel=channel).exclude(address=address or "")
+        if address:
+            moved.update(address=address, updated_at=timezone.now())
+        else:
+            outbox.cancel_pending(moved, reason=_("Plus d'adresse pour ce moyen."))
+
+
 def is_paused(beneficiary, moment):
     until = beneficiary.reminders_paused_until
     return until is not None and timezone.localdate(moment) <= until

@@ -14,7 +14,7 @@ from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
 from tests.accompaniment.factories import WorkshopFactory
 from tests.accompaniment.test_sessions import edit_data, local, session_data
-from tests.notifications.factories import reachable
+from tests.notifications.factories import NotificationFactory, reachable
 
 pytestmark = pytest.mark.django_db
 Kind = Notification.Kind
@@ -286,3 +286,21 @@ def test_signing_up_again_brings_the_reminder_back(accompanier, beneficiary_of):
     unregister(registration=registration, by=accompanier)
     register(workshop=workshop, beneficiary=person, by=accompanier)
     assert kinds(person) == [Kind.APPOINTMENT_CREATED, Kind.WORKSHOP_REMINDER]
+
+
+def test_a_waiting_sms_follows_the_persons_new_number():
+    person = reachable(phone="06 12 34 56 78")
+    waiting = NotificationFactory(recipient=person, address="+33612345678")
+    person.phone = "07 98 76 54 32"
+    person.save()
+    waiting.refresh_from_db()
+    assert waiting.address == "+33798765432"
+
+
+def test_a_waiting_email_is_cancelled_when_the_address_is_removed():
+    person = reachable(email="ines@example.net")
+    waiting = NotificationFactory(recipient=person, email=True, address="ines@example.net")
+    person.email = ""
+    person.save()
+    waiting.refresh_from_db()
+    assert waiting.status == Notification.Status.CANCELLED
