@@ -30,6 +30,19 @@ from tests.accompaniment.test_sessions import local, session_data
 from tests.notifications.factories import NotificationFactory, reachable
 from tests.utils import ROOT, SERVER_VARIABLES
 
+# A worker with its embedded beat, as `make run` starts it.
+WORKER_WITH_BEAT = [
+    sys.executable,
+    "-m",
+    "celery",
+    "-A",
+    "soli_dome",
+    "worker",
+    "--beat",
+    "--pool=solo",
+    "--loglevel=WARNING",
+]
+
 pytestmark = [
     pytest.mark.faults,
     pytest.mark.django_db(transaction=True),
@@ -82,15 +95,7 @@ class Workers:
     def _popen(self, environment, name, log):
         return subprocess.Popen(  # noqa: S603 - our own Celery app with fixed arguments
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "soli_dome",
-                "worker",
-                "--beat",
-                "--pool=solo",
-                "--loglevel=WARNING",
+                *WORKER_WITH_BEAT,
                 "--hostname",
                 f"{name}-{self.queue}@test",
             ],
@@ -247,17 +252,7 @@ def test_the_embedded_default_sends_due_reminders(tmp_path):
         with (tmp_path / "embedded.log").open("ab") as log:
             workers.processes.append(
                 subprocess.Popen(  # noqa: S603 - the command of `make run`
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "soli_dome",
-                        "worker",
-                        "--beat",
-                        "--pool=solo",
-                        "--loglevel=WARNING",
-                    ],
+                    WORKER_WITH_BEAT,
                     cwd=ROOT,
                     env=environment,
                     stdout=log,
