@@ -193,3 +193,12 @@ def write_daily_notifications(today=None):
     today = today or timezone.localdate()
     write_step_reminders(today)
     write_digests(today)
+
+
+def catch_up_daily_notifications(now=None):
+    """Run every hour: from DAILY_NOTIFICATIONS_HOUR on, the day's nudges and digests are
+    written, once (their keys carry the day). A worker that was down at that hour catches up
+    at its next run instead of skipping the day."""
+    now = timezone.localtime(now)
+    if now.hour >= settings.DAILY_NOTIFICATIONS_HOUR:
+        write_daily_notifications(now.date())

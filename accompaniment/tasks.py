@@ -12,5 +12,6 @@ def process_referral_deadlines():
 
 @shared_task(name="accompaniment.write_daily_notifications")
 def write_daily_notifications():
-    """Every morning: step nudges and digests, written to the outbox."""
-    digests.write_daily_notifications()
+    """Hourly: the day's step nudges and digests, written to the outbox once the morning
+    has come."""
+    digests.catch_up_daily_notifications()

@@ -310,7 +310,10 @@ CELERY_BEAT_SCHEDULE["notifications-dispatch"] = {
     "task": "notifications.dispatch_due",
     "schedule": env_int("NOTIFICATION_DISPATCH_INTERVAL", 60),  # seconds
 }
+# The day's digests and step nudges are written from this hour on (checked every hour, so a
+# worker down at that hour catches up).
+DAILY_NOTIFICATIONS_HOUR = env_int("DAILY_NOTIFICATIONS_HOUR", 7)
 CELERY_BEAT_SCHEDULE["accompaniment-daily-notifications"] = {
     "task": "accompaniment.write_daily_notifications",
-    "schedule": crontab(hour=7, minute=0),
+    "schedule": crontab(minute=0),
 }

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accompaniment.digests import write_daily_notifications
+from accompaniment.digests import catch_up_daily_notifications, write_daily_notifications
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
 from tests.accompaniment.factories import GoalFactory, SessionFactory, StepFactory
@@ -97,3 +97,16 @@ def test_names_in_the_html_digest_are_escaped(accompanier, beneficiary_of):
     write_daily_notifications()
     digest = Notification.objects.get(kind=Notification.Kind.ACCOMPANIER_DIGEST)
     assert "&lt;b&gt;Inès&lt;/b&gt;" in digest.html_body
+
+
+def test_no_digest_is_written_before_the_morning(accompanier, beneficiary_of):
+    beneficiary_of(accompanier, last_contact_on=None)
+    catch_up_daily_notifications(today_at(6))
+    assert not Notification.objects.exists()
+
+
+def test_a_worker_down_at_seven_still_writes_the_days_digest_once(accompanier, beneficiary_of):
+    beneficiary_of(accompanier, last_contact_on=None)
+    catch_up_daily_notifications(today_at(10))
+    catch_up_daily_notifications(today_at(11))
+    assert Notification.objects.count() == 1
