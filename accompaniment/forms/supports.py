@@ -43,6 +43,7 @@ class SupportForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Choisir le type d'aide")), *Support.Kind.choices]
         self.fields["kind"].widget.attrs["data-support-kind"] = ""
         # An archived partner is no longer offered, but a support that names one keeps it.
         partners = Q(is_archived=False)

@@ -74,7 +74,7 @@ class Support(TimeStampedModel):
     )
     partner = models.ForeignKey(
         "partners.Partner",
-        verbose_name=_("fourni par"),
+        verbose_name=_("fournie par"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
