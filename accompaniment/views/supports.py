@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from accompaniment.forms.supports import SupportForm
 from accompaniment.models import Support
@@ -51,6 +52,7 @@ def _refuse_if_closed(beneficiary):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 @_refusing_closed_files
 def support_create(request, pk):
     beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
@@ -71,6 +73,7 @@ def support_create(request, pk):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 @_refusing_closed_files
 def support_update(request, pk):
     support = _support(request, pk)
@@ -92,6 +95,7 @@ def support_update(request, pk):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 @_refusing_closed_files
 def support_delete(request, pk):
     """A confirmation page, then the deletion of a support recorded by mistake."""

@@ -50,7 +50,7 @@ def test_recording_a_doume_bonus_stores_the_bonus_at_the_rate_of_the_day(staff, 
 def test_a_later_change_of_rate_leaves_recorded_bonuses_as_they_were(staff, file, settings):
     staff.post(create_url(file), doume(euros_converted="40"))
     support = file.supports.get()
-    settings.DOUME_SOCIAL_BONUS_RATE = "20"
+    settings.DOUME_SOCIAL_BONUS_RATE = Decimal(20)
     staff.post(
         reverse("accompaniment:support_update", args=[support.pk]),
         doume(euros_converted="40", description="Corrigé"),
@@ -60,7 +60,7 @@ def test_a_later_change_of_rate_leaves_recorded_bonuses_as_they_were(staff, file
 
 
 def test_a_new_bonus_takes_the_configured_rate(staff, file, settings):
-    settings.DOUME_SOCIAL_BONUS_RATE = "12.5"
+    settings.DOUME_SOCIAL_BONUS_RATE = Decimal("12.5")
     staff.post(create_url(file), doume(euros_converted="40"))
     assert file.supports.get().bonus_amount == Decimal("5.00")
 
