@@ -5,6 +5,7 @@ second run changes nothing. Dates are relative to the day of the run.
 """
 
 import datetime
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -19,6 +20,7 @@ from accompaniment.models import (
     Registration,
     Session,
     Step,
+    Support,
     Theme,
     Workshop,
 )
@@ -160,6 +162,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
     partners = seed_partners(today, by=coordinator)
     _workshops(accounts, today)
     _portal_accounts(accounts, partners, today)
+    _supports(partners, today)
     _reminders()
     return [(email, user.get_role_display()) for email, user in accounts.items()]
 
@@ -435,6 +438,49 @@ def _portal_accounts(accounts, partners, today):
             direction=Referral.Direction.OUTBOUND,
             defaults=values,
             create_defaults={**values, "token": new_token()},
+        )
+
+
+# (first name, last name, kind, days ago, euros converted to Doume, amount, partner, text)
+# The text is the support's natural key: unique within a file.
+K = Support.Kind
+DOUME, VERGNES = "Doume — ADML63", "Épicerie solidaire du Vergnes"
+PANIER, SAUZES = "Le Panier cournonnais — aide alimentaire", "Ferme des Sauzes"
+# fmt: off
+SUPPORTS = [
+    ("Inès", "Martin", K.DOUME_BONUS, 40, "30", None, DOUME, "Première conversion en Doume."),
+    ("Inès", "Martin", K.DOUME_BONUS, 10, "40", None, DOUME, "Conversion du mois."),
+    ("Inès", "Martin", K.FOOD_BASKET, 25, None, None, VERGNES, "Panier de la semaine."),
+    ("Lucas", "Bernard", K.DOUME_BONUS, 50, "20", None, DOUME, "Conversion au marché."),
+    ("Lucas", "Bernard", K.VOUCHER, 30, None, "25", "Centre communal d'action sociale de "
+     "Chamalières", "Bon d'achat pour les courses de la fin du mois."),
+    ("Jeanne", "Faure", K.FOOD_BASKET, 15, None, "12", PANIER, "Colis de légumes de saison."),
+    ("Marcel", "Chabrol", K.DOUME_BONUS, 20, "50", None, DOUME, "Conversion pour le marché."),
+    ("Thomas", "Girard", K.DOUME_BONUS, 12, "25", None, DOUME, "Conversion du mois."),
+    ("Thomas", "Girard", K.WORKSHOP_INGREDIENTS, 5, None, "8.50", SAUZES,
+     "Légumes pour l'atelier soupes."),
+    ("Léa", "Fournier", K.FOOD_BASKET, 18, None, None, VERGNES, "Panier donné en nature."),
+    ("Odette", "Pradier", K.DOUME_BONUS, 35, "45", None, DOUME, "Conversion avec sa voisine."),
+]
+# fmt: on
+DEMO_BONUS_RATE = Decimal(15)
+
+
+def _supports(partners, today):
+    for first_name, last_name, kind, days_ago, euros, amount, partner, text in SUPPORTS:
+        beneficiary = Beneficiary.objects.get(first_name=first_name, last_name=last_name)
+        Support.objects.update_or_create(
+            beneficiary=beneficiary,
+            kind=kind,
+            description=text,
+            defaults={
+                "given_on": today - datetime.timedelta(days=days_ago),
+                "euros_converted": Decimal(euros) if euros else None,
+                "bonus_rate": DEMO_BONUS_RATE if euros else None,
+                "amount": Decimal(amount) if amount else None,
+                "partner": partners[partner],
+                "recorded_by": beneficiary.primary_accompanier(),
+            },
         )
 
 

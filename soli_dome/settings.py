@@ -6,6 +6,7 @@ file system. Production sets ``DEBUG=false`` and then must provide ``SECRET_KEY`
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -280,6 +281,10 @@ CELERY_BEAT_SCHEDULE["referral-deadlines"] = {
     "task": "accompaniment.process_referral_deadlines",
     "schedule": 24 * 60 * 60,  # seconds: once a day
 }
+
+# The Doume social bonus (ADML63): percent added to the euros a person converts into Doume.
+# Each support records the rate it was given with, so a change here never rewrites the past.
+DOUME_SOCIAL_BONUS_RATE = Decimal(os.environ.get("DOUME_SOCIAL_BONUS_RATE") or "15")
 
 # An accompanier's invitation to the beneficiary portal is valid for this many days.
 PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 14)

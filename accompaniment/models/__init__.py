@@ -3,6 +3,7 @@ from .closing import ExitReview
 from .plans import Goal, GoalChange, Step, Theme
 from .referrals import Referral
 from .sessions import Note, Participation, Session
+from .supports import Support
 from .workshops import Registration, Workshop
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Registration",
     "Session",
     "Step",
+    "Support",
     "Theme",
     "Workshop",
 ]

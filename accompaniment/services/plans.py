@@ -8,8 +8,8 @@ from itertools import chain
 
 from django.db import transaction
 from django.db.models import Max
-from django.urls import NoReverseMatch
-from django.utils import timezone
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -22,6 +22,7 @@ from accompaniment.models import (
     Referral,
     Session,
     Step,
+    Support,
 )
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.users.permissions import Scope, scope_of
@@ -416,14 +417,62 @@ def referral_entries(beneficiary, *, user, limit):
     return entries
 
 
+def _euros(value):
+    return _("%(amount)s €") % {"amount": formats.number_format(value, 2, use_l10n=True)}
+
+
+def support_entries(beneficiary, *, user, limit):
+    supports = (
+        Support.objects.filter(beneficiary=beneficiary)
+        .select_related("partner", "recorded_by")
+        .order_by("-given_on", "-pk")
+    )
+    staff = scope_of(user) is not Scope.OWN_FILE
+    entries = []
+    for support in _limited(supports, limit):
+        details = []
+        if support.is_doume_bonus:
+            details.append((_("Euros convertis"), _euros(support.euros_converted)))
+            details.append(
+                (
+                    _("Bonus solidaire"),
+                    _("%(bonus)s (%(rate)s %%)")
+                    % {
+                        "bonus": _euros(support.bonus_amount),
+                        "rate": formats.number_format(support.bonus_rate.normalize(), None),
+                    },
+                )
+            )
+        elif support.amount is not None:
+            details.append((_("Montant"), _euros(support.amount)))
+        if support.partner_id:
+            details.append((_("Fournie par"), support.partner.name))
+        if support.description:
+            details.append((_("Précision"), support.description))
+        entries.append(
+            TimelineEntry(
+                kind="support",
+                label=_("Aide"),
+                title=support.get_kind_display(),
+                when=support.given_on,
+                sort_key=_day_moment(support.given_on, support.created_at),
+                by=str(support.recorded_by),
+                url=reverse("accompaniment:support_update", args=[support.pk]) if staff else "",
+                details=details,
+            )
+        )
+    return entries
+
+
 # Each source gives its newest ``limit + 1`` entries (all when ``limit`` is None) in one or
-# two queries. Referrals, supports… join the timeline by adding their source here.
+# two queries. A new kind of event joins the timeline by adding its source here.
 TIMELINE_SOURCES = [
     session_entries,
     goal_change_entries,
     note_entries,
     exit_review_entries,
     referral_entries,
+    support_entries,
 ]
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accompaniment.models import Goal, Referral, Registration, Session, Workshop
+from accompaniment.models import Goal, Referral, Registration, Session, Support, Workshop
 from beneficiaries.models import Assignment, Beneficiary
 from partners.models import Partner
 
@@ -172,6 +172,11 @@ def _date(value):
     return value.isoformat() if value else None
 
 
+def _money(value):
+    """A decimal amount as a string ("12.50"), exact in JSON."""
+    return None if value is None else str(value)
+
+
 def personal_data(user):
     """Everything the platform holds about the person, as plain data for their page and their
     download. Staff working notes (session private notes, file notes) are left out: they are
@@ -287,6 +292,19 @@ def personal_data(user):
                 "status": referral.get_status_display(),
             }
             for referral in referrals_sharing_data(user)
+        ],
+        "supports": [
+            {
+                "support": support.get_kind_display(),
+                "given_on": _date(support.given_on),
+                "euros_converted": _money(support.euros_converted),
+                "bonus_rate": _money(support.bonus_rate),
+                "bonus_amount": _money(support.bonus_amount),
+                "amount": _money(support.amount),
+                "provided_by": support.partner.name if support.partner else "",
+                "description": support.description,
+            }
+            for support in Support.objects.visible_to(user).select_related("partner")
         ],
         "contact_change_requests": [
             {

@@ -10,6 +10,7 @@ from . import (
     referrals,
     reminders,
     sessions,
+    supports,
     themes,
     workshops,
 )
@@ -26,6 +27,7 @@ urlpatterns = [
     *referrals.urlpatterns,
     *reminders.urlpatterns,
     *sessions.urlpatterns,
+    *supports.urlpatterns,
     *themes.urlpatterns,
     *workshops.urlpatterns,
 ]

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -10,6 +11,7 @@ from accompaniment.models import (
     Registration,
     Session,
     Step,
+    Support,
     Theme,
     Workshop,
 )
@@ -110,3 +112,20 @@ class NoteFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Note
+
+
+class SupportFactory(factory.django.DjangoModelFactory):
+    """A food basket; ``doume=True`` makes it a Doume social bonus on 40 € converted."""
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    kind = Support.Kind.FOOD_BASKET
+    amount = Decimal(10)
+    recorded_by = factory.SubFactory(UserFactory, accompanier=True)
+
+    class Meta:
+        model = Support
+
+    class Params:
+        doume = factory.Trait(
+            kind=Support.Kind.DOUME_BONUS, euros_converted=Decimal(40), amount=None
+        )

@@ -16,6 +16,7 @@ from tests.accompaniment.factories import (
     RegistrationFactory,
     SessionFactory,
     StepFactory,
+    SupportFactory,
     ThemeFactory,
     WorkshopFactory,
 )
@@ -68,7 +69,11 @@ def full_file(beneficiary, accompanier, *, tag=""):
     )
     workshop = WorkshopFactory()  # workshops are open to all: their titles are not personal
     RegistrationFactory(workshop=workshop, beneficiary=beneficiary)
+    support = SupportFactory(
+        beneficiary=beneficiary, doume=True, description=f"Conversion du mois{tag}"
+    )
     return {
+        "support": support,
         "goal": goal,
         "own_step": own,
         "their_step": theirs,
@@ -350,6 +355,19 @@ def test_data_download_holds_my_data_and_nobody_elses(logged_in, me, my_file, so
     assert [goal["goal"] for goal in data["plan"]] == [my_file["goal"].title]
     assert [r["partner"] for r in data["referrals"]] == [my_file["referral"].partner.name]
     assert "Zébulon" not in text and PRIVATE_SESSION_NOTE not in text
+
+
+def test_data_download_holds_my_supports_with_their_doume_bonus(logged_in, my_file, someone_else):
+    response = logged_in.get(reverse("accompaniment:portal_data_download"))
+    supports = json.loads(response.content)["supports"]
+    assert [(s["description"], s["euros_converted"], s["bonus_amount"]) for s in supports] == [
+        ("Conversion du mois", "40.00", "6.00")
+    ]
+
+
+def test_my_data_page_lists_my_supports_only(logged_in, my_file, someone_else):
+    page = logged_in.get(reverse("accompaniment:portal_data")).content.decode()
+    assert "Conversion du mois" in page and "Conversion du mois (Zébulon)" not in page
 
 
 def test_asking_for_deletion_shows_on_the_coordinators_dashboard(

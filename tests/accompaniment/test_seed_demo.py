@@ -1,10 +1,11 @@
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accompaniment.models import Referral
+from accompaniment.models import Referral, Support
 from beneficiaries.models import Assignment, Beneficiary
 from soli_dome.users.models import User
 
@@ -105,3 +106,31 @@ def test_the_demo_referrals_stay_the_same_on_a_second_run(seeded):
     before = sorted(Referral.objects.values_list("beneficiary", "partner", "token"))
     call_command("seed_demo", stdout=io.StringIO())
     assert sorted(Referral.objects.values_list("beneficiary", "partner", "token")) == before
+
+
+def test_the_demo_has_doume_bonuses_at_15_percent_and_other_supports(seeded):
+    bonuses = Support.objects.filter(kind=Support.Kind.DOUME_BONUS)
+    assert {
+        (s.bonus_rate, s.bonus_amount == s.euros_converted * Decimal("0.15")) for s in bonuses
+    } == {(Decimal(15), True)}
+    assert set(Support.objects.values_list("kind", flat=True)) == set(Support.Kind.values) - {
+        Support.Kind.OTHER
+    }
+
+
+def test_each_accompanier_sees_supports_on_several_files(seeded):
+    for email in ("accompagnateur1@example.org", "accompagnateur2@example.org"):
+        user = User.objects.get(email=email)
+        files = Support.objects.visible_to(user).values("beneficiary").distinct()
+        assert files.count() >= 2
+
+
+def test_the_demo_supports_stay_the_same_on_a_second_run(seeded):
+    def rows():
+        return sorted(
+            Support.objects.values_list("beneficiary", "kind", "given_on", "bonus_amount", "amount")
+        )
+
+    before = rows()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert rows() == before

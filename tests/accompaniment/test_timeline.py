@@ -9,7 +9,14 @@ from django.utils import timezone
 from accompaniment.models import ExitReview, GoalChange, Note, Session
 from accompaniment.templatetags.plan_panels import TIMELINE_PANEL_SIZE
 from soli_dome.audit.models import AuditEntry
-from tests.accompaniment.factories import GoalFactory, NoteFactory, SessionFactory, StepFactory
+from tests.accompaniment.factories import (
+    GoalFactory,
+    NoteFactory,
+    SessionFactory,
+    StepFactory,
+    SupportFactory,
+)
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -244,7 +251,8 @@ def test_anonymous_is_sent_to_login(client, file, name, method):
 
 
 def fill_file(beneficiary, accompanier, count):
-    """``count`` goals (some closed), steps, sessions, goal changes and notes."""
+    """``count`` goals (some closed), steps, sessions, goal changes, notes and supports."""
+    partner = PartnerFactory()
     for index in range(count):
         goal = GoalFactory(beneficiary=beneficiary, achieved=index % 3 == 0)
         StepFactory(goal=goal)
@@ -252,6 +260,7 @@ def fill_file(beneficiary, accompanier, count):
         GoalChange.objects.create(goal=goal, from_status="", to_status="to_start", by=accompanier)
         SessionFactory(participants=[beneficiary], held=True, private_notes="Notes")
         NoteFactory(beneficiary=beneficiary, is_contact=index % 2 == 0)
+        SupportFactory(beneficiary=beneficiary, doume=index % 2 == 0, partner=partner)
 
 
 @pytest.mark.parametrize("persona", ["accompanier", "coordinator"])
