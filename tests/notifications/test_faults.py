@@ -11,6 +11,7 @@ stops only the process groups it started.
 """
 
 import collections
+import io
 import json
 import os
 import signal
@@ -21,12 +22,15 @@ import time
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from soli_dome.celery import app
 from soli_dome.notifications.models import Notification
 from tests.accompaniment.test_sessions import local, session_data
+from tests.conftest import skip_or_fail
 from tests.notifications.factories import NotificationFactory, reachable
 from tests.utils import ROOT, SERVER_VARIABLES
 
@@ -263,3 +267,18 @@ def test_the_embedded_default_sends_due_reminders(tmp_path):
         wait_until(lambda: workers.delivered() == {"embedded": 1}, workers)
     finally:
         workers.stop_all()
+
+
+def test_the_benchmark_sends_every_message_once(
+    transactional_db, requires_postgresql, requires_redis, settings, monkeypatch
+):
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        skip_or_fail("the benchmark needs CELERY_BROKER_URL set to a Redis server")
+    monkeypatch.setenv("DATABASE_URL", database_url())  # its workers use the test database
+    monkeypatch.setenv("SMS_QUIET_HOURS", "")
+    app.conf.task_always_eager = False  # it hands its tasks to real workers
+    report = io.StringIO()
+    call_command(
+        "bench_outbox", "--count", "300", "--workers", "1", "--timeout", "60", stdout=report
+    )
+    assert "duplicates: 0, lost: 0" in report.getvalue()

@@ -83,9 +83,14 @@ class Command(BaseCommand):
 
     def run(self, *, count, workers, timeout):
         Notification.objects.filter(idempotency_key__startswith=KEY_PREFIX).delete()
-        user, _created = User.objects.get_or_create(
-            email="bench@example.invalid", defaults={"role": "", "is_active": False}
+        # An active account (the send-time checks drop messages to deactivated ones) that
+        # cannot log in: no role, no usable password.
+        user, _created = User.objects.update_or_create(
+            email="bench@example.invalid", defaults={"role": "", "is_active": True}
         )
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
         now = timezone.now()
         Notification.objects.bulk_create(
             Notification(
@@ -146,6 +151,11 @@ class Command(BaseCommand):
                 while mine.exclude(status=Notification.Status.SENT).exists():
                     if time.monotonic() - started > timeout:
                         raise CommandError(f"not finished after {timeout} s")
+                    dropped = mine.filter(
+                        status__in=[Notification.Status.FAILED, Notification.Status.CANCELLED]
+                    ).count()
+                    if dropped:
+                        raise CommandError(f"{dropped} messages failed or were cancelled")
                     time.sleep(0.2)
                 elapsed = time.monotonic() - started
             finally:
