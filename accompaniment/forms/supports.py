@@ -50,7 +50,7 @@ class SupportForm(forms.ModelForm):
         if self.instance.partner_id:
             partners |= Q(pk=self.instance.partner_id)
         self.fields["partner"].queryset = Partner.objects.visible_to(user).filter(partners)
-        self.fields["partner"].empty_label = _("Personne en particulier")
+        self.fields["partner"].empty_label = _("Aucun partenaire en particulier")
 
     def clean_given_on(self):
         given_on = self.cleaned_data["given_on"]
