@@ -80,3 +80,19 @@ def test_the_other_portal_pages_are_accessible_on_a_phone(page, live_server, dem
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_no_serious_axe_violations(page)
     _fits_the_phone(page)
+
+
+# A 360-px phone with the text zoomed to 200 %: the layout gets half the CSS pixels.
+ZOOMED_PHONE = {"width": PHONE["width"] // 2, "height": PHONE["height"] // 2}
+
+
+@pytest.mark.browser_context_args(viewport=ZOOMED_PHONE, device_scale_factor=2)
+def test_every_portal_page_reads_without_scrolling_sideways_at_200_percent(page, live_server, demo):
+    login(page, live_server, BENEFICIARY)
+    links = _portal_menu(page).get_by_role("link")
+    addresses = [links.nth(n).get_attribute("href") for n in range(links.count())]
+    for address in addresses:
+        page.goto(f"{live_server.url}{address}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        # One pixel of rounding at this scale.
+        assert width <= ZOOMED_PHONE["width"] + 1, f"{address} scrolls sideways: {width}px"
