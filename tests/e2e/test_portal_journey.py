@@ -96,3 +96,25 @@ def test_every_portal_page_reads_without_scrolling_sideways_at_200_percent(page,
         width = page.evaluate("document.documentElement.scrollWidth")
         # One pixel of rounding at this scale.
         assert width <= ZOOMED_PHONE["width"] + 1, f"{address} scrolls sideways: {width}px"
+
+
+def test_an_invited_person_opens_their_space_from_the_emailed_link(
+    page, live_server, demo, mailoutbox
+):
+    from beneficiaries.models import Beneficiary
+
+    lucas = Beneficiary.objects.get(first_name="Lucas", last_name="Bernard")
+    login(page, live_server, "accompagnateur1@example.org")
+    page.goto(f"{live_server.url}{lucas.get_absolute_url()}")
+    page.get_by_role("button", name="Inviter dans son espace").click()
+    expect(page.get_by_role("button", name="Renvoyer l'invitation")).to_be_visible()
+    link = re.search(r"https?://\S+/beneficiaires/invitation/\S+/", mailoutbox[-1].body).group(0)
+    page.get_by_role("button", name="Karim").click()  # the accompanier's account menu
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.set_viewport_size(PHONE)
+    page.goto(link.replace(link.split("/beneficiaires/")[0], live_server.url))
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Entrer dans mon espace").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Lucas")
+    _fits_the_phone(page)
