@@ -148,11 +148,34 @@ def read_structures(content):
         raise transfer.UnreadableFile(
             _("Le fichier n'est pas une liste de structures data·inclusion.")
         )
+    _refuse_non_text_values(items)
     communes = _communes()
     table = [list(STRUCTURE_FIELDS.values())]
     for item in items:
         table.append([_cell(item, name, communes) for name in STRUCTURE_FIELDS])
     return table
+
+
+def _refuse_non_text_values(items):
+    """The fields read are texts or numbers; a list or an object there is refused, naming the
+    structures and fields, rather than imported as its Python spelling."""
+    read = [*STRUCTURE_FIELDS, "commune", "source", "presentation_detail", "presentation_resume"]
+    wrong = [
+        (number, name)
+        for number, item in enumerate(items, start=1)
+        for name in read
+        if not isinstance(item.get(name), str | int | float | type(None))
+        or isinstance(item.get(name), bool)
+    ]
+    if wrong:
+        places = "; ".join(
+            _("structure %(number)s, champ « %(field)s »") % {"number": n, "field": name}
+            for n, name in wrong[:10]
+        )
+        raise transfer.UnreadableFile(
+            _("Ces champs devraient contenir un texte ou un nombre : %(places)s.")
+            % {"places": places}
+        )
 
 
 def _communes():
@@ -169,7 +192,9 @@ def _cell(item, name, communes):
     if name == "code_insee":
         # A structure outside the métropole has no commune here: its postal code and
         # address still say where it is.
-        return communes.get(str(value or "")) or communes.get(fold(item.get("commune") or ""), "")
+        return communes.get(str(value or "")) or communes.get(
+            fold(str(item.get("commune") or "")), ""
+        )
     if name == "id" and item.get("source") == SOURCE and OWN_ID.fullmatch(str(value or "")):
         return ""  # our own listing without an external id: matched on name and commune
     if name == "description" and not value:

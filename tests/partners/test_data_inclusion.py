@@ -217,3 +217,20 @@ def test_a_structure_given_twice_names_the_first_one(client, coordinator):
     assert [(p.line, p.message) for p in plan.problems] == [
         (2, "La même fiche paraît déjà ligne 1.")
     ]
+
+
+def test_a_list_where_a_text_is_expected_is_named_not_imported(client, coordinator):
+    client.force_login(coordinator)
+    structures = [{"id": "a", "nom": "Ferme A"}, {"id": "b", "nom": ["Ferme B"], "commune": 63000}]
+    preview, plan = upload(client, json_file(structures), Category.objects.first())
+    assert (plan, preview.context["unreadable"]) == (
+        None,
+        "Ces champs devraient contenir un texte ou un nombre : structure 2, champ « nom ».",
+    )
+
+
+def test_a_number_given_as_commune_is_read_as_text(client, coordinator):
+    client.force_login(coordinator)
+    structures = [{"id": "a", "nom": "Ferme A", "commune": 63000, "code_postal": 63000}]
+    preview, plan = upload(client, json_file(structures), Category.objects.first())
+    assert plan is not None and not plan.problems
