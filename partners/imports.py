@@ -7,6 +7,8 @@ one transaction, all or nothing. A data·inclusion file (JSON) carries no catego
 category its new listings get is chosen on upload and travels with the token in the URL.
 """
 
+import contextlib
+import os
 import re
 import secrets
 import time
@@ -101,6 +103,22 @@ def _stored_file(request, token):
     return path
 
 
+@contextlib.contextmanager
+def _claimed(path):
+    """One confirmation at a time per file: a double click would otherwise plan the same new
+    listings twice and create them twice. Yields False when another request holds the file."""
+    lock = path.with_name(path.name + ".lock")
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.unlink(missing_ok=True)
+
+
 def _category_id(data):
     value = data.get("categorie", "")
     return int(value) if value.isdigit() else None
@@ -156,18 +174,23 @@ def partner_import_confirm(request, token):
     if import_jobs.row_count(path, category_id) >= import_jobs.BACKGROUND_FROM_ROWS:
         job = import_jobs.start(token=token, category_id=category_id, by=request.user)
         return redirect(job)
-    with transaction.atomic():
-        plan, unreadable = import_jobs.plan_file(path, category_id)
-        if plan is None or not plan.can_import:
-            messages.error(
-                request, _("Ce fichier a des erreurs : corrigez-les, puis importez-le de nouveau.")
-            )
-            preview = reverse("partners:partner_import_preview", args=[token])
-            if category_id:
-                preview += "?" + urlencode({"categorie": category_id})
-            return redirect(preview)
-        transfer.run_import(plan)
-    path.unlink(missing_ok=True)
+    with _claimed(path) as claimed:
+        if not claimed:
+            messages.info(request, _("Ce fichier est déjà en cours d'import."))
+            return redirect("partners:partner_list")
+        with transaction.atomic():
+            plan, unreadable = import_jobs.plan_file(path, category_id)
+            if plan is None or not plan.can_import:
+                messages.error(
+                    request,
+                    _("Ce fichier a des erreurs : corrigez-les, puis importez-le de nouveau."),
+                )
+                preview = reverse("partners:partner_import_preview", args=[token])
+                if category_id:
+                    preview += "?" + urlencode({"categorie": category_id})
+                return redirect(preview)
+            transfer.run_import(plan)
+        path.unlink(missing_ok=True)
     request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
     messages.success(
         request,

@@ -180,3 +180,14 @@ def test_unconfirmed_uploads_older_than_a_day_are_removed(client, coordinator, t
     os.utime(stale, (0, 0))
     upload(client, csv_file([row()]))
     assert not stale.exists()
+
+
+def test_a_second_confirmation_while_the_first_imports_writes_nothing(
+    client, coordinator, tmp_path
+):
+    client.force_login(coordinator)
+    _preview, confirm = upload(client, csv_file([row(nom="Ferme A")]))
+    stored = next(p for p in (tmp_path / "imports").iterdir() if p.is_file())
+    (stored.parent / f"{stored.name}.lock").touch()  # the first click is importing
+    response = client.post(confirm, follow=True)
+    assert not Partner.objects.exists() and "Ce fichier est déjà en cours" in response.text
