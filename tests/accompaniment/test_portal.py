@@ -175,7 +175,7 @@ def _closed_while_logged_in(me, my_file):
     me.close(on=timezone.localdate(), reason=Beneficiary.ExitReason.MOVED)
     step, goal, workshop = my_file["own_step"], my_file["goal"], my_file["workshop"]
     return {
-        "plan": ("get", reverse("accompaniment:portal_plan"), {}),
+        **{name: ("get", reverse(name), {}) for name in PORTAL_PAGES},
         "step_toggle": (
             "post",
             reverse("accompaniment:portal_step_toggle", args=[step.pk]),
@@ -199,7 +199,13 @@ def _closed_while_logged_in(me, my_file):
     }
 
 
-CLOSED_FILE_REQUESTS = ["plan", "step_toggle", "step_add", "workshop_unregister", "appointment_ics"]
+CLOSED_FILE_REQUESTS = [
+    *PORTAL_PAGES,
+    "step_toggle",
+    "step_add",
+    "workshop_unregister",
+    "appointment_ics",
+]
 
 
 @pytest.mark.parametrize("kind", CLOSED_FILE_REQUESTS)
