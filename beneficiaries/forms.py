@@ -124,6 +124,19 @@ class BeneficiaryForm(VersionedForm):
         phone = self.cleaned_data["phone"]
         return to_e164(phone) if phone else ""
 
+    def clean_email(self):
+        """The e-mail of a file with a portal account is also its login address (see
+        ``update_beneficiary``): it cannot be another account's."""
+        email = self.cleaned_data["email"]
+        user_id = self.instance.user_id
+        if (
+            email
+            and user_id
+            and User.objects.filter(email__iexact=email).exclude(pk=user_id).exists()
+        ):
+            raise forms.ValidationError(_("Cette adresse e-mail est déjà celle d'un autre compte."))
+        return email
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("birth_date") and not self.errors:

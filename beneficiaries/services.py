@@ -46,7 +46,11 @@ def create_beneficiary(*, form, by):
 
 @transaction.atomic
 def update_beneficiary(*, form, by):
+    """Save the file. A corrected e-mail also becomes the login address of the person's portal
+    account (the form refuses another account's address)."""
     beneficiary = form.save()
+    if "email" in form.changed_data and beneficiary.email and beneficiary.user_id:
+        _move_login_email(beneficiary.user, beneficiary.email)
     record(
         actor=by,
         action=AuditEntry.Action.UPDATE,
@@ -177,6 +181,12 @@ def invite_to_portal(*, beneficiary, by):
             )
         beneficiary.user = user
         beneficiary.save(update_fields=["user", "updated_at"])
+    elif user.email.casefold() != beneficiary.email.casefold() and not _move_login_email(
+        user, beneficiary.email
+    ):
+        # The file's address was changed without the account following (e.g. in the admin):
+        # the invitation goes to the file's address, which becomes the login address.
+        raise ValidationError(_("Cette adresse e-mail est déjà celle d'un autre compte."))
     now = timezone.now()
     invitation, _created = PortalInvitation.objects.update_or_create(
         beneficiary=beneficiary,
@@ -231,24 +241,50 @@ def _announce_invitation_by_sms(invitation, *, by):
     )
 
 
-@transaction.atomic
-def accept_invitation(*, invitation):
-    """Open the account of a valid invitation and mark its address verified (login by code
-    sends the code to it). Returns the user to log in. Raises ValidationError with a message
-    for the person when the link no longer works."""
-    invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
+INVITATION_EXPIRED = gettext_lazy(
+    "Ce lien d'invitation a expiré. Demandez à votre accompagnateur·rice de vous en envoyer un "
+    "nouveau."
+)
+INVITATION_USED = gettext_lazy(
+    "Ce lien d'invitation ne marche plus : il ne sert qu'une fois. Pour revenir dans votre "
+    "espace, demandez un code sur la page de connexion. Si vous n'êtes jamais entré·e dans votre "
+    "espace, demandez un nouveau lien à votre accompagnateur·rice."
+)
+INVITATION_FOR_OLD_ADDRESS = gettext_lazy(
+    "Ce lien d'invitation ne marche plus : l'adresse e-mail de votre dossier a changé. Demandez "
+    "à votre accompagnateur·rice de vous en envoyer un nouveau."
+)
+
+
+def check_invitation(invitation):
+    """Raise ValidationError, with a message for the person, when the link no longer opens
+    their space: expired, already used, sent to an address that is no longer the account's,
+    or for a closed file."""
     beneficiary = invitation.beneficiary
+    if invitation.accepted_at is not None:
+        raise ValidationError(INVITATION_USED)
     if invitation.is_expired():
-        raise ValidationError(
-            _(
-                "Ce lien d'invitation a expiré. Demandez à votre accompagnateur·rice "
-                "de vous en envoyer un nouveau."
-            )
-        )
+        raise ValidationError(INVITATION_EXPIRED)
     if not beneficiary.may_log_in or beneficiary.user is None:
         raise ValidationError(
             _("Votre accompagnement est terminé : votre espace n'est plus ouvert.")
         )
+    if invitation.email.casefold() != beneficiary.user.email.casefold():
+        raise ValidationError(INVITATION_FOR_OLD_ADDRESS)
+
+
+@transaction.atomic
+def accept_invitation(*, invitation):
+    """Open the account of a valid invitation and mark its address verified (login by code
+    sends the code to it). The link works once: its token is replaced. Returns the user to log
+    in. Raises ValidationError (see ``check_invitation``) when the link no longer works."""
+    invitation = (
+        PortalInvitation.objects.select_for_update(of=("self",))
+        .select_related("beneficiary__user")
+        .get(pk=invitation.pk)
+    )
+    check_invitation(invitation)
+    beneficiary = invitation.beneficiary
     user = beneficiary.user
     if not user.is_active:
         user.is_active = True
@@ -256,12 +292,10 @@ def accept_invitation(*, invitation):
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
-    if invitation.accepted_at is None:
-        invitation.accepted_at = timezone.now()
-        invitation.save(update_fields=["accepted_at", "updated_at"])
-        record(
-            actor=user, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="portal joined"
-        )
+    invitation.accepted_at = timezone.now()
+    invitation.token = new_invitation_token()
+    invitation.save(update_fields=["accepted_at", "token", "updated_at"])
+    record(actor=user, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="portal joined")
     return user
 
 
@@ -384,13 +418,15 @@ def decide_contact_change(*, change, confirm, by):
 
 
 def _move_login_email(user, email):
-    """The login codes go to the confirmed address, unless another account already uses it."""
+    """The login codes go to the confirmed address, unless another account already uses it.
+    Returns whether the address moved (or already was the account's)."""
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        return
+        return False
     user.email = email
     user.save(update_fields=["email"])
     EmailAddress.objects.filter(user=user).delete()
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return True
 
 
 @transaction.atomic

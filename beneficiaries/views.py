@@ -32,9 +32,11 @@ from .models import (
     PortalInvitation,
 )
 from .services import (
+    INVITATION_USED,
     accept_invitation,
     assign,
     change_status,
+    check_invitation,
     create_beneficiary,
     decide_contact_change,
     invite_to_portal,
@@ -254,22 +256,17 @@ def portal_invite(request, pk):
 @login_not_required
 def invitation_accept(request, token):
     """The link of the invitation e-mail: a page with one button (mail scanners that open links
-    do not log anyone in), which opens the portal."""
-    invitation = get_object_or_404(
-        PortalInvitation.objects.select_related("beneficiary__user"), token=token
+    do not log anyone in), which opens the portal. The link works once; a used, replaced,
+    expired or outdated link gets a page saying what to do instead (410)."""
+    invitation = (
+        PortalInvitation.objects.select_related("beneficiary__user").filter(token=token).first()
     )
-    error = None
-    if invitation.is_expired():
-        error = _(
-            "Ce lien d'invitation a expiré. Demandez à votre accompagnateur·rice "
-            "de vous en envoyer un nouveau."
-        )
-    elif request.method == "POST":
-        try:
+    try:
+        if invitation is None:  # used (its token was replaced), or replaced by a newer one
+            raise ValidationError(INVITATION_USED)
+        check_invitation(invitation)
+        if request.method == "POST":
             user = accept_invitation(invitation=invitation)
-        except ValidationError as refusal:
-            error = " ".join(refusal.messages)
-        else:
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
             messages.success(
                 request,
@@ -280,12 +277,14 @@ def invitation_accept(request, token):
                 ),
             )
             return remember_language(redirect("accompaniment:portal_home"), user.language)
-    return render(
-        request,
-        "beneficiaries/invitation_accept.html",
-        {"invitation": invitation, "error": error},
-        status=410 if error else 200,
-    )
+    except ValidationError as refusal:
+        return render(
+            request,
+            "beneficiaries/invitation_accept.html",
+            {"error": " ".join(refusal.messages)},
+            status=410,
+        )
+    return render(request, "beneficiaries/invitation_accept.html", {"invitation": invitation})
 
 
 @staff_required

@@ -1,7 +1,8 @@
 """The beneficiary portal ("Mon accompagnement"): the person's own file, in plain words.
 
-Every read goes through ``visible_to(request.user)``: another person's objects, like any staff
-page, give a 404. Staff-private notes are never read by these views."""
+Every view is decorated with ``beneficiary_required``, which also turns away (logs out) a person
+whose file was closed. Every read goes through ``visible_to(request.user)``: another person's
+objects, like any staff page, give a 404. Staff-private notes are never read by these views."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,7 +36,7 @@ def _portal_url(name):
 
 
 def _own_file(request):
-    """The person's own file, while it is followed (a closed file has no portal)."""
+    """The person's own file (``beneficiary_required`` has already turned a closed one away)."""
     return get_object_or_404(Beneficiary.objects.visible_to(request.user).followed())
 
 

@@ -1,9 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 
 from .language import remember_language
+from .permissions import CLOSED_FILE_MESSAGE, has_closed_file
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -19,18 +19,11 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         response = super().pre_login(request, user, **kwargs)
         if response is not None:
             return response
-        beneficiary = getattr(user, "beneficiary_file", None) if user.is_beneficiary else None
-        if beneficiary is not None and not beneficiary.may_log_in:
+        if has_closed_file(user):
             from allauth.account.internal.stagekit import clear_login
 
             clear_login(request)
-            messages.info(
-                request,
-                _(
-                    "Votre accompagnement Soli'dôme est terminé, votre espace est fermé. "
-                    "Pour reprendre contact, appelez l'équipe Soli'dôme."
-                ),
-            )
+            messages.info(request, CLOSED_FILE_MESSAGE)
             return redirect("account_login")
         return None
 

@@ -169,9 +169,66 @@ def test_no_portal_page_shows_a_private_note(logged_in, my_file, name):
     assert PRIVATE_SESSION_NOTE not in page and PRIVATE_FILE_NOTE not in page
 
 
-def test_a_closed_file_has_no_portal(logged_in, me):
+def _closed_while_logged_in(me, my_file):
+    """The file is closed while the person's session is still open; returns, for each kind of
+    portal request, the request to send."""
     me.close(on=timezone.localdate(), reason=Beneficiary.ExitReason.MOVED)
-    assert logged_in.get(reverse("accompaniment:portal_plan")).status_code == 404
+    step, goal, workshop = my_file["own_step"], my_file["goal"], my_file["workshop"]
+    return {
+        **{name: ("get", reverse(name), {}) for name in PORTAL_PAGES},
+        "step_toggle": (
+            "post",
+            reverse("accompaniment:portal_step_toggle", args=[step.pk]),
+            {"done": "1"},
+        ),
+        "step_add": (
+            "post",
+            reverse("accompaniment:portal_step_add", args=[goal.pk]),
+            {f"goal{goal.pk}-title": "Goûter une soupe"},
+        ),
+        "workshop_unregister": (
+            "post",
+            reverse("accompaniment:portal_workshop_unregister", args=[workshop.pk]),
+            {},
+        ),
+        "appointment_ics": (
+            "get",
+            reverse("accompaniment:portal_appointment_ics", args=["workshop", workshop.pk]),
+            {},
+        ),
+    }
+
+
+CLOSED_FILE_REQUESTS = [
+    *PORTAL_PAGES,
+    "step_toggle",
+    "step_add",
+    "workshop_unregister",
+    "appointment_ics",
+]
+
+
+@pytest.mark.parametrize("kind", CLOSED_FILE_REQUESTS)
+def test_a_person_whose_file_is_closed_is_logged_out_and_told_why(logged_in, me, my_file, kind):
+    method, url, data = _closed_while_logged_in(me, my_file)[kind]
+    response = getattr(logged_in, method)(url, data, follow=True)
+    assert (
+        response.redirect_chain[-1][0],
+        response.wsgi_request.user.is_authenticated,
+        "votre espace est fermé" in response.content.decode(),
+    ) == (reverse("account_login"), False, True)
+
+
+@pytest.mark.parametrize("kind", ["step_toggle", "step_add", "workshop_unregister"])
+def test_nothing_changes_on_a_closed_file_from_a_portal_left_open(logged_in, me, my_file, kind):
+    method, url, data = _closed_while_logged_in(me, my_file)[kind]
+    getattr(logged_in, method)(url, data)
+    my_file["own_step"].refresh_from_db()
+    assert (
+        my_file["own_step"].is_done,
+        my_file["goal"].steps.count(),
+        Registration.objects.active().filter(workshop=my_file["workshop"]).count(),
+    ) == (False, 2, 1)
 
 
 # My plan --------------------------------------------------------------------------------

@@ -5,13 +5,17 @@ import datetime
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from beneficiaries import services
 from beneficiaries.models import Beneficiary, Commune, ContactChangeRequest, PortalInvitation
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
 from soli_dome.users.models import User
+from tests.beneficiaries.test_beneficiary_form import form_data
 from tests.users.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +230,121 @@ def test_the_invitation_is_written_in_the_persons_language(
     beneficiary = beneficiary_of(accompanier, email="ines@example.net", preferred_language="en")
     invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
     assert mailoutbox[0].subject.endswith("Your Soli'dôme space is waiting for you")
+
+
+# An invitation link opens the space once -------------------------------------------------
+
+
+@pytest.fixture
+def accepted(client, accompanier, beneficiary_of, django_capture_on_commit_callbacks):
+    """An invitation the person accepted, then logged out; returns (invitation, link)."""
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net")
+    invitation = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    link = reverse("beneficiaries:invitation_accept", args=[invitation.token])
+    client.post(link)
+    client.logout()
+    return invitation, link
+
+
+def test_a_used_invitation_link_no_longer_logs_in_and_says_why(client, accepted):
+    _invitation, link = accepted
+    response = client.post(link)
+    assert (
+        response.status_code,
+        response.wsgi_request.user.is_authenticated,
+        "il ne sert qu&#x27;une fois" in response.text,
+    ) == (410, False, True)
+
+
+def test_a_used_invitation_link_does_not_reopen_a_deactivated_account(client, accepted):
+    invitation, link = accepted
+    User.objects.filter(beneficiary_file=invitation.beneficiary).update(is_active=False)
+    client.post(link)
+    assert not User.objects.get(beneficiary_file=invitation.beneficiary).is_active
+
+
+def test_two_clicks_at_once_open_the_space_only_once(
+    accompanier, beneficiary_of, client, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@example.net")
+    invitation = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    second_click = PortalInvitation.objects.get(pk=invitation.pk)  # read before the first ends
+    services.accept_invitation(invitation=invitation)
+    with pytest.raises(ValidationError):
+        services.accept_invitation(invitation=second_click)
+
+
+def test_a_link_sent_to_an_address_the_account_no_longer_has_is_refused(
+    client, accompanier, beneficiary_of, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@exemple.net")  # a typo
+    invitation = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    User.objects.filter(beneficiary_file=beneficiary).update(email="ines@example.net")
+    response = client.post(reverse("beneficiaries:invitation_accept", args=[invitation.token]))
+    assert (response.status_code, response.wsgi_request.user.is_authenticated) == (410, False)
+
+
+def test_a_new_invitation_opens_a_deactivated_account_again(
+    client, accompanier, accepted, django_capture_on_commit_callbacks
+):
+    invitation, _link = accepted
+    User.objects.filter(beneficiary_file=invitation.beneficiary).update(is_active=False)
+    renewed = invite(
+        client, accompanier, invitation.beneficiary, django_capture_on_commit_callbacks
+    )
+    client.post(reverse("beneficiaries:invitation_accept", args=[renewed.token]))
+    assert User.objects.get(beneficiary_file=invitation.beneficiary).is_active
+
+
+# Staff correct the e-mail of a file with an account --------------------------------------
+
+
+def edit_email(client, staff, beneficiary, email):
+    client.force_login(staff)
+    url = reverse("beneficiaries:beneficiary_update", args=[beneficiary.pk])
+    version = client.get(url).context["form"]["version"].value()
+    data = form_data(email=email, version=version, phone=beneficiary.phone)
+    data["birth_date"] = beneficiary.birth_date.isoformat()
+    response = client.post(url, data)
+    client.logout()
+    return response
+
+
+def test_a_corrected_email_becomes_the_login_address(client, accompanier, beneficiary_user):
+    edit_email(client, accompanier, beneficiary_user.beneficiary_file, "nouvelle@example.net")
+    beneficiary_user.refresh_from_db()
+    assert (
+        beneficiary_user.email,
+        list(EmailAddress.objects.filter(user=beneficiary_user).values_list("email", flat=True)),
+    ) == ("nouvelle@example.net", ["nouvelle@example.net"])
+
+
+def test_an_address_of_another_account_is_refused_next_to_the_field(
+    client, accompanier, coordinator, beneficiary_user
+):
+    response = edit_email(client, accompanier, beneficiary_user.beneficiary_file, coordinator.email)
+    assert response.context["form"].errors["email"] == [
+        "Cette adresse e-mail est déjà celle d'un autre compte."
+    ]
+
+
+def test_inviting_again_after_a_correction_writes_to_the_corrected_address(
+    client, accompanier, beneficiary_of, mailoutbox, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@exemple.net")  # a typo
+    invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    edit_email(client, accompanier, beneficiary, "ines@example.net")
+    mailoutbox.clear()
+    invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    assert mailoutbox[0].to == ["ines@example.net"]
+
+
+def test_an_invitation_goes_to_the_files_address_even_if_changed_outside_the_form(
+    client, accompanier, beneficiary_of, mailoutbox, django_capture_on_commit_callbacks
+):
+    beneficiary = beneficiary_of(accompanier, email="ines@exemple.net")
+    invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(email="ines@example.net")  # the admin
+    mailoutbox.clear()
+    invitation = invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
+    assert (mailoutbox[0].to, invitation.email) == (["ines@example.net"], "ines@example.net")
