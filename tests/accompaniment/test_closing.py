@@ -58,3 +58,12 @@ def test_closing_a_file_takes_the_person_off_a_waiting_list(client, accompanier,
     close(client, accompanier, person)
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CANCELLED
+
+
+def test_the_close_page_says_what_happens_to_messages_and_sessions(
+    client, accompanier, beneficiary_of
+):
+    person = beneficiary_of(accompanier)
+    client.force_login(accompanier)
+    page = client.get(reverse("accompaniment:file_close", args=[person.pk])).text
+    assert "Les séances individuelles prévues restent sur le dossier" in page
