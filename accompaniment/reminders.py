@@ -8,7 +8,10 @@ transaction, so a message exists exactly when the change it describes was saved.
 A person is reached only with the "reminders" consent given, a reminder channel chosen and an
 address for it; automatic reminders (not the news of a change) also respect the pause set by
 their accompanier. These rules are checked again just before sending (``still_wanted``), so
-that a consent withdrawn after a reminder was written stops it.
+that a consent withdrawn after a reminder was written stops it; so are the file (a closed file
+gets nothing) and what the message speaks of (a session no longer planned, a workshop sign-up
+cancelled, a step done). A message sent again from the outbox page goes through the same
+checks, and to the address the file has then (``current_address``).
 """
 
 import datetime
