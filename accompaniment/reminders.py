@@ -109,7 +109,7 @@ def follow_new_contact(sender, instance, **kwargs):
         if address:
             moved.update(address=address, updated_at=timezone.now())
         else:
-            outbox.cancel_pending(moved, reason=_("Plus d'adresse pour ce moyen."))
+            outbox.cancel_pending(moved, reason=str(outbox.NO_ADDRESS))
 
 
 def is_paused(beneficiary, moment):
