@@ -15,6 +15,7 @@ class AccompanimentConfig(AppConfig):
         from . import reminders
 
         outbox.register_guard(reminders.still_wanted)
+        outbox.register_addresser(reminders.current_address)
         outbox.erase_with_recipient(Beneficiary)
         post_save.connect(
             reminders.follow_new_contact, sender=Beneficiary, dispatch_uid="follow_new_contact"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accompaniment.models import Goal, Referral, Session, Step
 from accompaniment.reminders import reach
-from beneficiaries.models import Assignment, Beneficiary, Consent
+from beneficiaries.models import Assignment, Beneficiary, Consent, years_ago
 from partners.models import Partner
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
@@ -108,7 +108,7 @@ def accompanier_digest(accompanier, today):
 def coordinator_digest(today):
     followed = Beneficiary.objects.followed()
     has_primary = Assignment.objects.filter(beneficiary=OuterRef("pk"), is_primary=True)
-    retention_limit = today.replace(year=today.year - RETENTION_YEARS) + datetime.timedelta(
+    retention_limit = years_ago(RETENTION_YEARS, today) + datetime.timedelta(
         days=RETENTION_WARNING_DAYS
     )
     processing_consent = Consent.objects.filter(

@@ -8,7 +8,10 @@ transaction, so a message exists exactly when the change it describes was saved.
 A person is reached only with the "reminders" consent given, a reminder channel chosen and an
 address for it; automatic reminders (not the news of a change) also respect the pause set by
 their accompanier. These rules are checked again just before sending (``still_wanted``), so
-that a consent withdrawn after a reminder was written stops it.
+that a consent withdrawn after a reminder was written stops it; so are the file (a closed file
+gets nothing) and what the message speaks of (a session no longer planned, a workshop sign-up
+cancelled, a step done). A message sent again from the outbox page goes through the same
+checks, and to the address the file has then (``current_address``).
 """
 
 import datetime
@@ -21,6 +24,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accompaniment.models import Goal, Participation, Registration, Session, Step, Workshop
 from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.phone import to_e164
 from soli_dome.notifications import outbox
@@ -105,7 +109,7 @@ def follow_new_contact(sender, instance, **kwargs):
         if address:
             moved.update(address=address, updated_at=timezone.now())
         else:
-            outbox.cancel_pending(moved, reason=_("Plus d'adresse pour ce moyen."))
+            outbox.cancel_pending(moved, reason=str(outbox.NO_ADDRESS))
 
 
 def is_paused(beneficiary, moment):
@@ -257,6 +261,53 @@ def appointment_cancelled(appointment, beneficiaries):
         announce(appointment, beneficiaries, Kind.APPOINTMENT_CANCELLED)
 
 
+def current_address(notification):
+    """The send-time address look-up (registered with the outbox): a message to a beneficiary
+    goes to their phone or e-mail as the file has it now ("" when it has none)."""
+    if ContentType.objects.get_for_id(notification.recipient_type_id).model != "beneficiary":
+        return None
+    beneficiary = Beneficiary.objects.filter(pk=notification.recipient_id).first()
+    if beneficiary is None:
+        return None  # still_wanted refuses it
+    return address_for(beneficiary, notification.channel) or ""
+
+
+# The messages about an appointment or a step that only make sense while it still stands (the
+# news of a cancellation does not: it is sent because it no longer does).
+STANDING_KINDS = {
+    Kind.SESSION_REMINDER,
+    Kind.WORKSHOP_REMINDER,
+    Kind.STEP_REMINDER,
+    Kind.APPOINTMENT_CREATED,
+    Kind.APPOINTMENT_CHANGED,
+}
+
+
+def no_longer_standing(topic, beneficiary):
+    """Why the session, workshop or step of ``topic`` ("session:12", "workshop:3", "step:7")
+    no longer concerns the person, or None while it does."""
+    about, _sep, pk = topic.partition(":")
+    if about == "session":
+        expected = Participation.objects.filter(
+            session_id=pk, session__status=Session.Status.PLANNED, beneficiary=beneficiary
+        ).exclude(
+            attendance__in=[Participation.Attendance.ABSENT, Participation.Attendance.EXCUSED]
+        )
+        return None if expected.exists() else _("La séance n'est plus prévue pour la personne.")
+    if about == "workshop":
+        registered = Registration.objects.filter(
+            workshop_id=pk,
+            workshop__status=Workshop.Status.OPEN,
+            beneficiary=beneficiary,
+            status=Registration.Status.REGISTERED,
+        )
+        return None if registered.exists() else _("La personne n'est plus inscrite à l'atelier.")
+    if about == "step":
+        to_do = Step.objects.pending().filter(pk=pk, goal__in=Goal.objects.open())
+        return None if to_do.exists() else _("L'action est faite ou son objectif est clos.")
+    return None
+
+
 def still_wanted(notification):
     """The send-time check (registered with the outbox): None when the message may go, or why
     it may not."""
@@ -273,6 +324,8 @@ def still_wanted(notification):
     )
     if beneficiary is None:
         return _("Dossier supprimé.")
+    if beneficiary.status == Beneficiary.Status.CLOSED:
+        return _("Dossier clôturé.")
     if notification.kind == Notification.Kind.PORTAL_INVITATION:
         return None  # sent at the accompanier's request, not a reminder: no reminder rule
     if not beneficiary.has_given(Consent.Kind.REMINDERS):
@@ -281,4 +334,6 @@ def still_wanted(notification):
         return _("La personne ne veut plus de rappels par ce moyen.")
     if notification.kind in AUTOMATIC_KINDS and is_paused(beneficiary, timezone.now()):
         return _("Rappels suspendus par l'accompagnateur·rice.")
+    if notification.kind in STANDING_KINDS:
+        return no_longer_standing(notification.topic, beneficiary)
     return None

@@ -33,6 +33,13 @@ def reminder_pause(request, pk):
         else:
             messages.success(request, _("Les rappels automatiques reprennent."))
         return redirect(beneficiary)
+    if request.method == "GET":
+        record(
+            actor=request.user,
+            action=AuditEntry.Action.READ,
+            target=beneficiary,
+            detail="reminders",
+        )
     return render(
         request,
         "accompaniment/reminder_pause.html",

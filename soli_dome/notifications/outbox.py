@@ -141,13 +141,14 @@ def cancel_pending(queryset, *, reason=""):
     )
 
 
+SENDABLE_AGAIN = (Notification.Status.FAILED, Notification.Status.CANCELLED)
+
+
 def send_again(notification):
-    """A failed or cancelled message goes back to the queue, due now."""
+    """A failed or cancelled message goes back to the queue, due now. The send-time checks
+    (``blocked``) apply again: it goes to the person's current address, or not at all."""
     return bool(
-        Notification.objects.filter(
-            pk=notification.pk,
-            status__in=[Notification.Status.FAILED, Notification.Status.CANCELLED],
-        ).update(
+        Notification.objects.filter(pk=notification.pk, status__in=SENDABLE_AGAIN).update(
             status=Notification.Status.PENDING,
             due_at=timezone.now(),
             attempts=0,
@@ -170,6 +171,38 @@ def register_guard(guard):
 
 def refusal(notification):
     return next((reason for guard in _guards if (reason := guard(notification))), None)
+
+
+# Send-time look-ups of a recipient's address as it is now, registered by the apps that know
+# their recipients: each returns None when the recipient is not theirs, otherwise the current
+# address for the message's channel ("" when there is none). A message goes where the person
+# can be reached today, not where they could when it was written (a failed SMS sent again
+# after the phone number was corrected).
+_addressers = []
+
+NO_ADDRESS = _("Plus d'adresse pour ce moyen.")
+
+
+def register_addresser(addresser):
+    if addresser not in _addressers:
+        _addressers.append(addresser)
+
+
+def current_address(notification):
+    """The address the message should go to now: the registered look-up's, else its own."""
+    found = (
+        address for addresser in _addressers if (address := addresser(notification)) is not None
+    )
+    return next(found, notification.address)
+
+
+def blocked(notification):
+    """(reason, address): why the message must not go (None when it may), and where it goes."""
+    reason = refusal(notification)
+    if reason:
+        return reason, notification.address
+    address = current_address(notification)
+    return (None, address) if address else (NO_ADDRESS, notification.address)
 
 
 def _delete_messages_of(sender, instance, **kwargs):
@@ -243,10 +276,13 @@ def send_one(notification, token):
         return None
     notification.attempts += 1
     mine = Notification.objects.filter(pk=pk, status=Notification.Status.SENDING, claim_token=token)
-    reason = refusal(notification)
+    reason, address = blocked(notification)
     if reason:
         mine.update(status=Notification.Status.CANCELLED, last_error=str(reason))
         return Notification.Status.CANCELLED
+    if address != notification.address:
+        mine.update(address=address)
+        notification.address = address
     try:
         deliver(notification)
     except sms.PermanentFailure as error:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from soli_dome.audit.models import AuditEntry, record_many
 from soli_dome.users.permissions import coordinator_required
 
 from . import outbox
@@ -23,6 +24,18 @@ def notification_list(request):
         Notification.objects.select_related("recipient_type").prefetch_related("recipient")
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page shows the names, phones, e-mails and messages of the beneficiaries on it: a
+    # read of their files (staff recipients are not files).
+    record_many(
+        actor=request.user,
+        action=AuditEntry.Action.READ,
+        targets=[
+            notification.recipient
+            for notification in page
+            if notification.recipient_type.model == "beneficiary" and notification.recipient
+        ],
+        detail="outbox",
+    )
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     budget = SmsBudget.current()
@@ -43,7 +56,12 @@ def notification_list(request):
 @require_POST
 def notification_send_again(request, pk):
     notification = get_object_or_404(Notification, pk=pk)
-    if outbox.send_again(notification):
+    reason, _address = outbox.blocked(notification)
+    if reason and notification.status in outbox.SENDABLE_AGAIN:
+        messages.warning(
+            request, _("Ce message ne peut pas repartir : %(reason)s") % {"reason": reason}
+        )
+    elif outbox.send_again(notification):
         messages.success(request, _("Le message repart : il sera envoyé dans la minute."))
     else:
         messages.info(request, _("Ce message n'est ni en échec ni annulé."))

@@ -4,7 +4,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accompaniment.digests import catch_up_daily_notifications, write_daily_notifications
+from accompaniment.digests import (
+    catch_up_daily_notifications,
+    coordinator_digest,
+    write_daily_notifications,
+)
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
 from tests.accompaniment.factories import GoalFactory, SessionFactory, StepFactory
@@ -110,3 +114,8 @@ def test_a_worker_down_at_seven_still_writes_the_days_digest_once(accompanier, b
     catch_up_daily_notifications(today_at(10))
     catch_up_daily_notifications(today_at(11))
     assert Notification.objects.count() == 1
+
+
+def test_the_coordinators_digest_works_on_the_29th_of_february(accompanier, beneficiary_of):
+    beneficiary_of(accompanier, last_contact_on=datetime.date(2026, 3, 1))
+    assert coordinator_digest(datetime.date(2028, 2, 29))["retention_due"] == 1

@@ -51,3 +51,10 @@ def test_other_accompaniers_get_404(client, other_accompanier, accompanier, bene
 def test_beneficiaries_get_404(client, beneficiary_user):
     client.force_login(beneficiary_user)
     assert client.get(url(beneficiary_user.beneficiary_file)).status_code == 404
+
+
+def test_opening_the_pause_page_is_journaled_as_a_read(client, accompanier, beneficiary_of):
+    person = beneficiary_of(accompanier)
+    client.force_login(accompanier)
+    client.get(url(person))
+    assert AuditEntry.objects.about(person).filter(action=AuditEntry.Action.READ).exists()

@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accompaniment.models import Session
+from accompaniment.models import Goal, Participation, Registration, Session
 from accompaniment.services.workshops import cancel_workshop, register, unregister
-from beneficiaries.models import Consent
+from beneficiaries.models import Beneficiary, Consent
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
-from tests.accompaniment.factories import WorkshopFactory
+from tests.accompaniment.factories import StepFactory, WorkshopFactory
 from tests.accompaniment.test_sessions import edit_data, local, session_data
 from tests.notifications.factories import NotificationFactory, reachable
 
@@ -304,3 +304,131 @@ def test_a_waiting_email_is_cancelled_when_the_address_is_removed():
     person.save()
     waiting.refresh_from_db()
     assert waiting.status == Notification.Status.CANCELLED
+
+
+# Sent again from the outbox page, or waiting in the queue: a message goes where the person
+# can be reached now, and only while what it speaks of still stands.
+
+
+def send_again(client, coordinator, notification):
+    client.force_login(coordinator)
+    return client.post(
+        reverse("notifications:notification_send_again", args=[notification.pk]), follow=True
+    )
+
+
+def test_a_failed_sms_sent_again_goes_to_the_corrected_number(client, coordinator, sms_outbox):
+    person = reachable(phone="06 11 11 11 11")
+    failed = NotificationFactory(recipient=person, address="+33611111111", failed=True)
+    person.phone = "06 22 22 22 22"
+    person.save()
+    send_again(client, coordinator, failed)
+    outbox.dispatch()
+    assert [m["to"] for m in sms_outbox] == ["+33622222222"]
+
+
+def test_a_message_without_an_address_now_is_not_sent_again(client, coordinator):
+    person = reachable(email="ines@example.net", reminder_channel="email")
+    failed = NotificationFactory(recipient=person, email=True, failed=True)
+    person.email = ""
+    person.save()
+    response = send_again(client, coordinator, failed)
+    assert "Ce message ne peut pas repartir : Plus d&#x27;adresse pour ce moyen." in response.text
+
+
+def test_a_waiting_message_whose_address_vanished_is_cancelled_with_the_reason(sms_outbox):
+    person = reachable(phone="06 12 34 56 78")
+    waiting = NotificationFactory(recipient=person, address="+33612345678")
+    Beneficiary.objects.filter(pk=person.pk).update(phone="")  # as an import would
+    outbox.dispatch()
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.last_error, sms_outbox) == (
+        Notification.Status.CANCELLED,
+        "Plus d'adresse pour ce moyen.",
+        [],
+    )
+
+
+def test_the_reminder_of_a_cancelled_session_cannot_be_sent_again(
+    client, coordinator, accompanier, beneficiary_of
+):
+    person = reachable(beneficiary_of(accompanier))
+    session = schedule(client, accompanier, person)
+    client.post(reverse("accompaniment:session_cancel", args=[session.pk]), {"reason": "Malade"})
+    reminder = Notification.objects.get(kind=Kind.SESSION_REMINDER)
+    send_again(client, coordinator, reminder)
+    reminder.refresh_from_db()
+    assert reminder.status == Notification.Status.CANCELLED
+
+
+def test_a_reminder_of_a_session_no_longer_planned_is_dropped_when_due(
+    client, accompanier, beneficiary_of, sms_outbox
+):
+    person = reachable(beneficiary_of(accompanier))
+    session = schedule(client, accompanier, person)
+    outbox.dispatch()  # the news of the appointment
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.MISSED)
+    Notification.objects.filter(kind=Kind.SESSION_REMINDER).update(due_at=timezone.now())
+    outbox.dispatch()
+    assert [m["key"].split(":")[0] for m in sms_outbox] == ["session-appointment_created"]
+
+
+def test_an_excused_person_gets_no_reminder_of_the_session(
+    client, accompanier, beneficiary_of, sms_outbox
+):
+    person = reachable(beneficiary_of(accompanier))
+    schedule(client, accompanier, person)
+    Participation.objects.update(attendance=Participation.Attendance.EXCUSED)
+    Notification.objects.update(due_at=timezone.now())
+    outbox.dispatch()
+    assert sms_outbox == []
+
+
+def test_a_workshop_reminder_is_dropped_for_a_person_no_longer_registered(
+    accompanier, beneficiary_of, sms_outbox
+):
+    person = reachable(beneficiary_of(accompanier))
+    register(workshop=WorkshopFactory(), beneficiary=person, by=accompanier)
+    Registration.objects.update(status=Registration.Status.WAITING)
+    Notification.objects.update(due_at=timezone.now())
+    outbox.dispatch()
+    assert sms_outbox == []
+
+
+def test_a_step_nudge_is_dropped_once_the_step_is_done(sms_outbox):
+    person = reachable()
+    step = StepFactory(goal__beneficiary=person)
+    NotificationFactory(recipient=person, kind=Kind.STEP_REMINDER, topic=f"step:{step.pk}")
+    step.set_done(True)
+    outbox.dispatch()
+    assert sms_outbox == []
+
+
+def test_a_step_nudge_is_dropped_once_its_goal_is_closed(sms_outbox):
+    person = reachable()
+    step = StepFactory(goal__beneficiary=person)
+    NotificationFactory(recipient=person, kind=Kind.STEP_REMINDER, topic=f"step:{step.pk}")
+    Goal.objects.update(status=Goal.Status.DROPPED)
+    outbox.dispatch()
+    assert sms_outbox == []
+
+
+def test_the_news_of_a_cancelled_workshop_still_goes(accompanier, beneficiary_of, sms_outbox):
+    person = reachable(beneficiary_of(accompanier))
+    workshop = WorkshopFactory()
+    register(workshop=workshop, beneficiary=person, by=accompanier)
+    cancel_workshop(workshop=workshop, by=accompanier)
+    outbox.dispatch()
+    assert "workshop-appointment_cancelled" in [m["key"].split(":")[0] for m in sms_outbox]
+
+
+def test_reminders_stop_when_the_file_is_closed(client, accompanier, beneficiary_of, sms_outbox):
+    person = reachable(beneficiary_of(accompanier))
+    schedule(client, accompanier, person)
+    outbox.dispatch()  # the news of the appointment
+    sms_outbox.clear()
+    person.refresh_from_db()
+    person.close(on=timezone.localdate(), reason="other")
+    Notification.objects.filter(kind=Kind.SESSION_REMINDER).update(due_at=timezone.now())
+    outbox.dispatch()
+    assert sms_outbox == []

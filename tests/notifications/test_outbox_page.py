@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from soli_dome.audit.models import AuditEntry
 from soli_dome.notifications.models import Notification, SmsBudget
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.notifications.factories import NotificationFactory
@@ -97,3 +98,23 @@ def test_the_outbox_queries_do_not_grow_with_the_messages(
     NotificationFactory.create_batch(10, recipient=BeneficiaryFactory())
     NotificationFactory.create_batch(10, email=True)
     assert count_queries() == few
+
+
+def test_showing_a_beneficiarys_messages_is_journaled_on_their_file(client, coordinator):
+    person = BeneficiaryFactory()
+    NotificationFactory(recipient=person)
+    NotificationFactory(email=True)  # to a staff member: not a file
+    client.force_login(coordinator)
+    client.get(LIST)
+    reads = AuditEntry.objects.filter(action=AuditEntry.Action.READ, actor=coordinator)
+    assert list(reads.values_list("content_type__model", "object_id")) == [
+        ("beneficiary", person.pk)
+    ]
+
+
+def test_the_outbox_journals_each_file_once_per_page(client, coordinator):
+    person = BeneficiaryFactory()
+    NotificationFactory.create_batch(3, recipient=person)
+    client.force_login(coordinator)
+    client.get(LIST)
+    assert AuditEntry.objects.about(person).filter(action=AuditEntry.Action.READ).count() == 1
