@@ -97,9 +97,15 @@ def reach(beneficiaries):
     return contacts
 
 
-def follow_new_contact(sender, instance, **kwargs):
+CONTACT_FIELDS = {"phone", "email"}
+
+
+def follow_new_contact(sender, instance, update_fields=None, **kwargs):
     """Messages not sent yet follow the person's phone and e-mail as they are now; those left
-    without an address for their channel are cancelled."""
+    without an address for their channel are cancelled. A save that names its fields and
+    touches neither costs nothing."""
+    if update_fields is not None and not CONTACT_FIELDS & set(update_fields):
+        return
     pending = Notification.objects.for_recipient(instance).filter(
         status=Notification.Status.PENDING
     )
@@ -261,12 +267,28 @@ def appointment_cancelled(appointment, beneficiaries):
         announce(appointment, beneficiaries, Kind.APPOINTMENT_CANCELLED)
 
 
+def _recipient_model(notification):
+    return ContentType.objects.get_for_id(notification.recipient_type_id).model
+
+
+def _file_of(notification):
+    """The beneficiary file a message goes to (None once deleted), read once per message: the
+    send-time check and the address look-up both need it."""
+    if not hasattr(notification, "_recipient_file"):
+        notification._recipient_file = (
+            Beneficiary.objects.prefetch_related("consents")
+            .filter(pk=notification.recipient_id)
+            .first()
+        )
+    return notification._recipient_file
+
+
 def current_address(notification):
     """The send-time address look-up (registered with the outbox): a message to a beneficiary
     goes to their phone or e-mail as the file has it now ("" when it has none)."""
-    if ContentType.objects.get_for_id(notification.recipient_type_id).model != "beneficiary":
+    if _recipient_model(notification) != "beneficiary":
         return None
-    beneficiary = Beneficiary.objects.filter(pk=notification.recipient_id).first()
+    beneficiary = _file_of(notification)
     if beneficiary is None:
         return None  # still_wanted refuses it
     return address_for(beneficiary, notification.channel) or ""
@@ -311,17 +333,13 @@ def no_longer_standing(topic, beneficiary):
 def still_wanted(notification):
     """The send-time check (registered with the outbox): None when the message may go, or why
     it may not."""
-    model = ContentType.objects.get_for_id(notification.recipient_type_id).model
+    model = _recipient_model(notification)
     if model == "user":
         active = User.objects.filter(pk=notification.recipient_id, is_active=True).exists()
         return None if active else _("Compte désactivé.")
     if model != "beneficiary":
         return None
-    beneficiary = (
-        Beneficiary.objects.prefetch_related("consents")
-        .filter(pk=notification.recipient_id)
-        .first()
-    )
+    beneficiary = _file_of(notification)
     if beneficiary is None:
         return _("Dossier supprimé.")
     if beneficiary.status == Beneficiary.Status.CLOSED:
