@@ -35,23 +35,27 @@ def _journal(by, beneficiary, detail):
 
 
 class ClosedFileError(Exception):
-    """A change to the plan of a closed file: the plan stays as it was when the file closed,
-    the exit review's basis; reopening the file makes it editable again."""
+    """A change to the plan or the supports of a closed file: they stay as they were when the
+    file closed, the exit review's basis; reopening the file makes them editable again."""
 
     def __init__(self, beneficiary):
         super().__init__(f"file #{beneficiary.pk} is closed")
         self.beneficiary = beneficiary
 
 
-def plan_is_editable(beneficiary):
+def file_is_open(beneficiary):
     return beneficiary.status != beneficiary.Status.CLOSED
 
 
-def _plan_changed(by, beneficiary, detail):
-    """Every plan change ends here, inside its transaction: on a closed file the error rolls
-    the change back."""
-    if not plan_is_editable(beneficiary):
+def ensure_file_open(beneficiary):
+    if not file_is_open(beneficiary):
         raise ClosedFileError(beneficiary)
+
+
+def record_file_change(by, beneficiary, detail):
+    """Every change of a plan or of supports ends here, inside its transaction: on a closed
+    file the error rolls the change back."""
+    ensure_file_open(beneficiary)
     _journal(by, beneficiary, detail)
 
 
@@ -85,14 +89,14 @@ def add_goal(*, beneficiary, form, by):
     goal.save()
     # The creation is the first change of the goal's history, shown on the timeline.
     GoalChange.objects.create(goal=goal, from_status="", to_status=goal.status, by=by)
-    _plan_changed(by, beneficiary, f"plan: goal added #{goal.pk}")
+    record_file_change(by, beneficiary, f"plan: goal added #{goal.pk}")
     return goal
 
 
 @transaction.atomic
 def update_goal(*, form, by):
     goal = form.save()
-    _plan_changed(
+    record_file_change(
         by, goal.beneficiary, f"plan: goal #{goal.pk} changed ({', '.join(form.changed_data)})"
     )
     return goal
@@ -108,7 +112,7 @@ def change_goal_status(*, goal, status, by):
         last = goal.beneficiary.goals.open().exclude(pk=goal.pk).aggregate(last=Max("position"))
         goal.position = 0 if last["last"] is None else last["last"] + 1
         goal.save(update_fields=["position"])
-    _plan_changed(by, goal.beneficiary, f"plan: goal #{goal.pk} {status}")
+    record_file_change(by, goal.beneficiary, f"plan: goal #{goal.pk} {status}")
     return goal
 
 
@@ -139,7 +143,7 @@ def move_goal(*, goal, direction, by):
     moved = _swap(goals, goal.pk, direction)
     if moved:
         Goal.objects.bulk_update(goals, ["position"])
-        _plan_changed(by, goal.beneficiary, f"plan: goal #{goal.pk} moved {direction}")
+        record_file_change(by, goal.beneficiary, f"plan: goal #{goal.pk} moved {direction}")
     return moved
 
 
@@ -150,14 +154,14 @@ def add_step(*, goal, form, by):
     last = goal.steps.aggregate(last=Max("position"))["last"]
     step.position = 0 if last is None else last + 1
     step.save()
-    _plan_changed(by, goal.beneficiary, f"plan: step added #{step.pk} to goal #{goal.pk}")
+    record_file_change(by, goal.beneficiary, f"plan: step added #{step.pk} to goal #{goal.pk}")
     return step
 
 
 @transaction.atomic
 def update_step(*, form, by):
     step = form.save()
-    _plan_changed(
+    record_file_change(
         by,
         step.goal.beneficiary,
         f"plan: step #{step.pk} changed ({', '.join(form.changed_data)})",
@@ -168,7 +172,9 @@ def update_step(*, form, by):
 @transaction.atomic
 def set_step_done(*, step, done, by):
     step.set_done(done)
-    _plan_changed(by, step.goal.beneficiary, f"plan: step #{step.pk} {'done' if done else 'to do'}")
+    record_file_change(
+        by, step.goal.beneficiary, f"plan: step #{step.pk} {'done' if done else 'to do'}"
+    )
     return step
 
 
@@ -177,7 +183,7 @@ def delete_step(*, step, by):
     """For a step added by mistake; a step that no longer fits is better left undone."""
     pk = step.pk
     step.delete()
-    _plan_changed(by, step.goal.beneficiary, f"plan: step #{pk} deleted ({step.title})")
+    record_file_change(by, step.goal.beneficiary, f"plan: step #{pk} deleted ({step.title})")
 
 
 @transaction.atomic
@@ -188,7 +194,7 @@ def move_step(*, step, direction, by):
     moved = _swap(steps, step.pk, direction)
     if moved:
         Step.objects.bulk_update(steps, ["position"])
-        _plan_changed(by, step.goal.beneficiary, f"plan: step #{step.pk} moved {direction}")
+        record_file_change(by, step.goal.beneficiary, f"plan: step #{step.pk} moved {direction}")
     return moved
 
 

@@ -5,20 +5,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from accompaniment.models import Support
-from accompaniment.services.plans import ClosedFileError, plan_is_editable
-from soli_dome.audit.models import AuditEntry, record
-
-
-def supports_are_editable(beneficiary):
-    """Supports are given during the accompaniment: a closed file keeps those it had."""
-    return plan_is_editable(beneficiary)
-
-
-def _supports_changed(by, beneficiary, detail):
-    """Inside the change's transaction: on a closed file the error rolls it back."""
-    if not supports_are_editable(beneficiary):
-        raise ClosedFileError(beneficiary)
-    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail=detail[:200])
+from accompaniment.services.plans import record_file_change
 
 
 def support_totals(beneficiary):
@@ -37,14 +24,14 @@ def record_support(*, beneficiary, form, by):
     support.beneficiary = beneficiary
     support.recorded_by = by
     support.save()
-    _supports_changed(by, beneficiary, f"support added #{support.pk} ({support.kind})")
+    record_file_change(by, beneficiary, f"support added #{support.pk} ({support.kind})")
     return support
 
 
 @transaction.atomic
 def update_support(*, form, by):
     support = form.save()
-    _supports_changed(
+    record_file_change(
         by,
         support.beneficiary,
         f"support #{support.pk} changed ({', '.join(form.changed_data)})",
@@ -57,4 +44,4 @@ def delete_support(*, support, by):
     """For a support recorded by mistake."""
     pk = support.pk
     support.delete()
-    _supports_changed(by, support.beneficiary, f"support #{pk} deleted ({support.kind})")
+    record_file_change(by, support.beneficiary, f"support #{pk} deleted ({support.kind})")

@@ -4,7 +4,7 @@ so that ``beneficiaries`` never imports it. Each panel runs a fixed number of qu
 from django import template
 
 from accompaniment.forms.plans import GoalForm, NoteForm, StepForm
-from accompaniment.services.plans import plan_is_editable, plan_of, timeline_of
+from accompaniment.services.plans import file_is_open, plan_of, timeline_of
 
 register = template.Library()
 
@@ -30,7 +30,7 @@ def plan_panel_context(*, beneficiary, goal_form=None, step_form=None, notice=""
         "history": history,
         "goal_form": goal_form or GoalForm(prefix="goal"),
         "notice": notice,
-        "editable": plan_is_editable(beneficiary),
+        "editable": file_is_open(beneficiary),
     }
 
 

@@ -3,7 +3,8 @@
 
 from django import template
 
-from accompaniment.services.supports import support_totals, supports_are_editable
+from accompaniment.services.plans import file_is_open
+from accompaniment.services.supports import support_totals
 
 register = template.Library()
 
@@ -19,5 +20,5 @@ def supports_panel(beneficiary):
         "beneficiary": beneficiary,
         "totals": support_totals(beneficiary),
         "latest": list(latest[:SUPPORT_PANEL_SIZE]),
-        "editable": supports_are_editable(beneficiary),
+        "editable": file_is_open(beneficiary),
     }

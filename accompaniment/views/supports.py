@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accompaniment.forms.supports import SupportForm
 from accompaniment.models import Support
 from accompaniment.services import supports as services
-from accompaniment.services.plans import ClosedFileError
+from accompaniment.services.plans import ClosedFileError, ensure_file_open
 from beneficiaries.models import Beneficiary
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.users.permissions import staff_required
@@ -46,17 +46,12 @@ def _refusing_closed_files(view):
     return wrapper
 
 
-def _refuse_if_closed(beneficiary):
-    if not services.supports_are_editable(beneficiary):
-        raise ClosedFileError(beneficiary)
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 @_refusing_closed_files
 def support_create(request, pk):
     beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
-    _refuse_if_closed(beneficiary)
+    ensure_file_open(beneficiary)
     form = SupportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         support = services.record_support(beneficiary=beneficiary, form=form, by=request.user)
@@ -78,7 +73,7 @@ def support_create(request, pk):
 def support_update(request, pk):
     support = _support(request, pk)
     beneficiary = support.beneficiary
-    _refuse_if_closed(beneficiary)
+    ensure_file_open(beneficiary)
     form = SupportForm(request.POST or None, instance=support, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_support(form=form, by=request.user)
@@ -101,7 +96,7 @@ def support_delete(request, pk):
     """A confirmation page, then the deletion of a support recorded by mistake."""
     support = _support(request, pk)
     beneficiary = support.beneficiary
-    _refuse_if_closed(beneficiary)
+    ensure_file_open(beneficiary)
     if request.method == "POST":
         services.delete_support(support=support, by=request.user)
         messages.success(request, _("L'aide « %(support)s » est supprimée.") % {"support": support})
