@@ -22,7 +22,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accompaniment.models import (
@@ -765,4 +765,9 @@ def generate(*, sizes: Sizes, password: str, seed: int = 2020, log=print) -> dic
         sizes=sizes, password=password, seed=seed, today=timezone.localdate(), log=log
     )
     with transaction.atomic():
-        return generator.run()
+        counts = generator.run()
+    # Fresh planner statistics, as a database in service has them: without them PostgreSQL
+    # plans every query for near-empty tables.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return counts

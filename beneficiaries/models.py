@@ -56,7 +56,9 @@ class BeneficiaryQuerySet(models.QuerySet):
         if scope is Scope.WHOLE_PROGRAMME:
             return self.all()
         if scope is Scope.ASSIGNED_FILES:
-            return self.filter(assignments__accompanier=user).distinct()
+            # A semi-join, not a join: no duplicate rows, so no DISTINCT to sort and count.
+            assigned = Assignment.objects.filter(accompanier=user).values("beneficiary")
+            return self.filter(pk__in=assigned)
         if scope is Scope.OWN_FILE:
             return self.filter(user=user)
         return self.none()

@@ -42,7 +42,6 @@ def dashboard(request):
             sessions = sessions.led_by(focus)
     else:
         sessions = sessions.led_by(user)
-    files = Beneficiary.objects.filter(pk__in=files.values("pk"))
 
     today = timezone.localdate()
     day_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
