@@ -110,6 +110,10 @@ class Session(TimeStampedModel):
         verbose_name = _("séance")
         verbose_name_plural = _("séances")
         ordering = ["-starts_at"]
+        indexes = [
+            # An accompanier's sessions in time order: lists, agendas, dashboards, feeds.
+            models.Index(fields=["accompanier", "starts_at"], name="session_accompanier_time")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
