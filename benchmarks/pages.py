@@ -56,6 +56,7 @@ class Result:
     p95_ms: float
     p99_ms: float
     single_ms: float
+    cpu_ms: float
     size_kb: float
     failures: int
 
@@ -161,6 +162,27 @@ class Server:
                 start_new_session=True,
             )
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn: the master, its live workers and the workers it
+        has reaped (a worker is replaced every couple of thousand requests)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def times(pid: int) -> tuple[int, int]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            # utime, stime, cutime, cstime are fields 14-17 of the stat line.
+            return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+        master = self.process.pid
+        own, reaped = times(master)
+        total = own + reaped
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        for child in children:
+            try:
+                total += times(int(child))[0]
+            except FileNotFoundError:  # replaced in the meantime
+                continue
+        return total / ticks
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -246,9 +268,9 @@ def machine_description() -> str:
 
 def table(results: list[Result], bare: Result, admin: Result) -> list[str]:
     lines = [
-        "| page | as | req/s | p50 ms | p95 ms | p99 ms | 1 user ms | KB | × bare | × admin | "
-        "targets |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| page | as | req/s | p50 ms | p95 ms | p99 ms | 1 user ms | CPU ms/req | KB | × bare | "
+        "× admin | targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         slot = result.slot
@@ -270,7 +292,8 @@ def table(results: list[Result], bare: Result, admin: Result) -> list[str]:
         lines.append(
             f"| {slot.name} | {slot.role} | {result.requests_per_second:,.0f} | "
             f"{result.p50_ms:.0f} | {result.p95_ms:.0f} | {result.p99_ms:.0f} | "
-            f"{result.single_ms:.0f} | {result.size_kb:,.0f} | {bare_ratio:.2f} | "
+            f"{result.single_ms:.0f} | {result.cpu_ms:.1f} | {result.size_kb:,.0f} | "
+            f"{bare_ratio:.2f} | "
             f"{admin_ratio:.2f} | {verdict} |"
         )
     return lines
@@ -359,9 +382,11 @@ def main() -> None:
             single_ms, status, size = single_request_ms(browser, slot.path)
             if status != 200:
                 sys.exit(f"{slot.name}: {slot.path} answered {status}")
+            cpu_before = server.cpu_seconds()
             load = run_wrk(
                 port, browser, slot.path, connections=options.connections, duration=options.duration
             )
+            cpu = server.cpu_seconds() - cpu_before
             results.append(
                 Result(
                     slot=slot,
@@ -370,6 +395,7 @@ def main() -> None:
                     p95_ms=load["p95"] / 1000,
                     p99_ms=load["p99"] / 1000,
                     single_ms=single_ms,
+                    cpu_ms=1000 * cpu / max(load["requests"], 1),
                     size_kb=size / 1024,
                     failures=load["non_2xx"] + load["socket_errors"],
                 )
