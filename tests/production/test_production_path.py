@@ -25,6 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -105,6 +106,12 @@ class Production:
             "LOG_LEVEL": "WARNING",
         }
 
+    def administer(self, statement: str) -> None:
+        """Run ``statement`` on the server's maintenance database, on a connection of its own
+        (closed at once: the test database must have no stray session when it is dropped)."""
+        with psycopg.connect(self.admin_url, autocommit=True) as maintenance:
+            maintenance.execute(statement)
+
     def run(self, *command: str, timeout: float = 300) -> subprocess.CompletedProcess:
         result = subprocess.run(  # noqa: S603 - the test's own fixed commands
             command,
@@ -171,7 +178,7 @@ def cookie_header(cookies: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory, django_db_blocker):
+def production(tmp_path_factory):
     if connection.vendor != "postgresql":
         skip_or_fail("the production path needs PostgreSQL: set DATABASE_URL=postgres://…")
     if not tcp_answers(redis_url(), 6379):
@@ -185,8 +192,7 @@ def production(tmp_path_factory, django_db_blocker):
     # As the Dockerfile does: only the production lock, every package checked by its hash.
     prod.run("pip", "install", "--quiet", "--require-hashes", "-r", "requirements/prod.txt")
     prod.run("sh", "deploy/collect-static")
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{prod.database}"')
+    prod.administer(f'CREATE DATABASE "{prod.database}"')
     try:
         web = prod.start("deploy/start-web", "web.log")
         deadline = time.monotonic() + 180
@@ -209,8 +215,7 @@ def production(tmp_path_factory, django_db_blocker):
         yield prod
     finally:
         prod.stop()
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{prod.database}" WITH (FORCE)')
+        prod.administer(f'DROP DATABASE IF EXISTS "{prod.database}" WITH (FORCE)')
 
 
 def test_collected_static_files_have_a_manifest(production):
