@@ -24,10 +24,9 @@ RUN pip install --require-hashes -r requirements/prod.txt
 # The code stays owned by root (read-only for the app user); only VAR_DIR is writable.
 COPY . .
 
-# Static files are collected into VAR_DIR/static and served by WhiteNoise. DEBUG=false selects
-# the compressed manifest storage; this SECRET_KEY exists only for this build step.
-RUN DEBUG=false SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime \
-        python manage.py collectstatic --noinput \
+# Static files are collected into VAR_DIR/static and served by WhiteNoise (deploy/collect-static
+# says how; the production-path test in CI runs the same file).
+RUN sh deploy/collect-static \
     && mkdir -p /app/var/imports \
     && chown -R app:app /app/var
 
@@ -35,9 +34,9 @@ USER app
 
 EXPOSE 8000
 
-# /healthz/ is exempt from the HTTPS redirect. Django still checks the Host header against
-# ALLOWED_HOSTS, so the probe sends the first allowed host ("*" or ".example.org" are handled).
+# deploy/healthcheck.py asks /healthz/ with the first allowed host.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('*.') or 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/healthz/', headers={'Host': h}), timeout=8)"]
+    CMD ["python", "deploy/healthcheck.py"]
 
-CMD ["gunicorn", "soli_dome.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Migrations, then gunicorn (soli_dome/gunicorn.py): the same file docker-compose.yml runs.
+CMD ["sh", "deploy/start-web"]

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint fix messages worker install clean
+.PHONY: run test lint fix messages worker bench install clean
 
 $(INSTALLED): requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: $(INSTALLED)
 
 worker: $(INSTALLED)
 	$(PY) -m celery -A soli_dome worker --beat --pool=solo --loglevel=INFO
+
+# The page benchmark (docs/benchmarks.md): gunicorn as in production, on the PostgreSQL database
+# of `manage.py generate_load_data` given by DATABASE_URL, loaded by wrk.
+bench: $(INSTALLED)
+	$(PY) -m benchmarks.pages
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -6,10 +6,10 @@ only the time. Private notes, summaries and last names never enter the feed.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,8 @@ def escape_text(value):
 def fold(line):
     """Split a content line into lines of at most 75 octets (RFC 5545 §3.1), never inside a
     UTF-8 character; continuation lines start with one space."""
+    if len(line.encode("utf-8")) <= MAX_LINE_OCTETS:  # most lines: no need to walk them
+        return [line]
     lines, current, size = [], "", 0
     limit = MAX_LINE_OCTETS
     for char in line:
@@ -57,18 +59,18 @@ def format_utc(moment):
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def short_name(beneficiary):
+def short_name(first_name, last_name):
     """First name and initial of the last name: "Zoé A."."""
-    initial = beneficiary.last_name[:1].upper()
-    return f"{beneficiary.first_name} {initial}." if initial else beneficiary.first_name
+    initial = last_name[:1].upper()
+    return f"{first_name} {initial}." if initial else first_name
 
 
-def session_event(session, *, details):
+def session_event(session, *, participants, details):
+    """``participants``: the (first name, last name) of the people of ``session``."""
     summary = _("Rendez-vous Soli'dôme")
     if details:
-        participants = [p.beneficiary for p in session.participations.all()]
         if session.kind == Session.Kind.INDIVIDUAL and len(participants) == 1:
-            summary = _("Séance avec %(name)s") % {"name": short_name(participants[0])}
+            summary = _("Séance avec %(name)s") % {"name": short_name(*participants[0])}
         else:
             summary = _("Séance collective")
     return FeedEvent(
@@ -97,25 +99,27 @@ def feed_events(user, *, now=None, details=None):
     details = settings.CALENDAR_FEED_SHOWS_DETAILS if details is None else details
     start = now - datetime.timedelta(days=FEED_PAST_DAYS)
     end = now + datetime.timedelta(days=FEED_FUTURE_DAYS)
-    sessions = (
+    sessions = list(
         Session.objects.led_by(user)
         .between(start, end)
         .exclude(status=Session.Status.CANCELLED)
         .order_by("starts_at", "pk")
+        .only("kind", "starts_at", "duration_minutes", "place")
     )
+    # The names in one query of plain rows: a year of sessions is hundreds of them.
+    participants = defaultdict(list)
     if details:
-        sessions = sessions.prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("beneficiary"),
-            )
+        names = Participation.objects.filter(session__in=[s.pk for s in sessions]).values_list(
+            "session_id", "beneficiary__first_name", "beneficiary__last_name"
         )
+        for session_id, first_name, last_name in names:
+            participants[session_id].append((first_name, last_name))
     workshops = (
         Workshop.objects.filter(organiser=user, starts_at__gte=start, starts_at__lt=end)
         .exclude(status=Workshop.Status.CANCELLED)
         .order_by("starts_at", "pk")
     )
-    events = [session_event(s, details=details) for s in sessions]
+    events = [session_event(s, participants=participants[s.pk], details=details) for s in sessions]
     events += [workshop_event(w, details=details) for w in workshops]
     return sorted(events, key=lambda event: (event.starts_at, event.uid))
 

@@ -1,25 +1,28 @@
 """Aggregated reads for the coordinators' network view: what the programme exchanged with each
 partner, and with each kind of partner, over a period. Every figure is computed by the
-database, in a fixed number of queries whatever the size of the network."""
+database, in a fixed number of grouped queries whatever the size of the network (no
+correlated subquery: beside an aggregate, PostgreSQL would run it once per group)."""
 
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    Func,
-    OuterRef,
+    FilteredRelation,
+    Max,
     Q,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accompaniment.models import Referral, Workshop
 from partners.models import Category, Partner, PartnershipEvent, add_months
+
+PARTNER_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,24 @@ class Period:
         return cls(add_months(today, -12) + datetime.timedelta(days=1), today)
 
     @property
-    def days(self):
-        return (self.start, self.end)
+    def moments(self):
+        """The first instant of ``start`` and the first instant after ``end``, in local time:
+        a range an index on a date-time column serves (a cast to a date is not)."""
+        return tuple(
+            timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+            for day in (self.start, self.end + datetime.timedelta(days=1))
+        )
+
+    def q(self, field):
+        """``field`` (a date-time) within the period."""
+        since, until = self.moments
+        return Q(**{f"{field}__gte": since, f"{field}__lt": until})
 
 
-def _exchanges(path, period, among=None):
-    """Referral figures for each row, reached through ``path`` ("referrals__" from a partner,
-    "partners__referrals__" from a category); ``among`` narrows the rows the path crosses."""
-    sent_in_period = Q(**{f"{path}sent_at__date__range": period.days})
-    if among is not None:
-        sent_in_period &= among
-    outbound = sent_in_period & Q(**{f"{path}direction": Referral.Direction.OUTBOUND})
+def _exchanges(path):
+    """Referral figures over the referrals reached through ``path`` ("" on referrals,
+    "period_referrals__" from a partner); the caller keeps only those of the period."""
+    outbound = Q(**{f"{path}direction": Referral.Direction.OUTBOUND})
     status = f"{path}status__in"
     Status = Referral.Status
     return {
@@ -64,76 +74,101 @@ def _exchanges(path, period, among=None):
         "referred_in_count": Count(
             f"{path}beneficiary",
             distinct=True,
-            filter=sent_in_period & Q(**{f"{path}direction": Referral.Direction.INBOUND}),
+            filter=Q(**{f"{path}direction": Referral.Direction.INBOUND}),
         ),
     }
 
 
-def _count(queryset):
-    """``queryset`` counted in a subquery (one row, no GROUP BY)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
-        ),
-        0,
-    )
-
-
 def _workshops_in(period):
     """Workshops of the period that were not cancelled."""
-    return Workshop.objects.filter(starts_at__date__range=period.days).exclude(
-        status=Workshop.Status.CANCELLED
-    )
+    return Workshop.objects.filter(period.q("starts_at")).exclude(status=Workshop.Status.CANCELLED)
 
 
-def _last_contact(events):
-    return Subquery(events.order_by("-date").values("date")[:1])
-
-
-def _finish(rows):
-    """Rates and delays as the table shows them: percentages and days."""
+def _finish(rows, workshop_counts, last_contacts):
+    """Rates and delays as the table shows them (percentages and days), and the figures
+    counted apart, by row id."""
     for row in rows:
         answered = row.accepted_count + row.refused_count
         row.acceptance_rate = round(100 * row.accepted_count / answered) if answered else None
         row.answer_delay_days = (
             row.answer_delay.total_seconds() / 86400 if row.answer_delay is not None else None
         )
+        row.workshop_count = workshop_counts.get(row.pk, 0)
+        row.last_contact_on = last_contacts.get(row.pk)
     return rows
 
 
-def partner_rows(period):
-    """Every partner of the directory with what it exchanged with the programme over
-    ``period``, the most solicited first. Two queries."""
-    hosted = _workshops_in(period).filter(host=OuterRef("pk"))
-    partners = (
-        Partner.objects.active()
-        .annotate(
-            **_exchanges("referrals__", period),
-            workshop_count=_count(hosted),
-            last_contact_on=_last_contact(PartnershipEvent.objects.filter(partner=OuterRef("pk"))),
-        )
-        .select_related("commune")
-        .prefetch_related("categories")
-        .order_by("-sent_count", "-referred_in_count", "search_text")
+def _by(queryset, key, aggregate):
+    """``{key: aggregate}`` of a grouped query."""
+    return dict(
+        queryset.order_by().values(key).annotate(figure=aggregate).values_list(key, "figure")
     )
-    return _finish(list(partners))
+
+
+def partner_rows(period, page_number=None):
+    """The page ``page_number`` of the directory's active partners with what each exchanged
+    with the programme over ``period``, the most solicited first. One grouped query ranks the
+    partners on the referrals of the period (joined to their partner, grouped by partner,
+    narrow rows sorted and cut to the page in the database); the page's partners, their
+    workshops and their last contact come in three more, so the work stays that of a page."""
+    of_period = FilteredRelation("referrals", condition=period.q("referrals__sent_at"))
+    figures = _exchanges("period_referrals__")
+    ranking = (
+        Partner.objects.active()
+        .annotate(period_referrals=of_period)
+        .values("pk")
+        .annotate(**figures)
+        .order_by("-sent_count", "-referred_in_count", "search_text", "pk")
+    )
+    page = Paginator(ranking, PARTNER_PAGE_SIZE).get_page(page_number)
+    ranked = {row["pk"]: row for row in page}
+    rank = {pk: position for position, pk in enumerate(ranked)}
+    partners = Partner.objects.filter(pk__in=ranked).select_related("commune")
+    page.object_list = sorted(partners.prefetch_related("categories"), key=lambda p: rank[p.pk])
+    for partner in page.object_list:
+        for name in figures:
+            setattr(partner, name, ranked[partner.pk][name])
+    _finish(
+        page.object_list,
+        _by(_workshops_in(period).filter(host__in=ranked), "host", Count("pk")),
+        _by(PartnershipEvent.objects.filter(partner__in=ranked), "partner", Max("date")),
+    )
+    return page
 
 
 def category_rows(period):
-    """Every kind of actor with its partners and what they exchanged with the programme over
-    ``period`` (a partner of two kinds counts in both). One query."""
-    hosted = _workshops_in(period).filter(host__categories=OuterRef("pk"), host__is_archived=False)
-    categories = Category.objects.annotate(
-        partner_count=Count("partners", filter=Q(partners__is_archived=False), distinct=True),
-        **_exchanges("partners__referrals__", period, among=Q(partners__is_archived=False)),
-        workshop_count=_count(hosted),
-        last_contact_on=_last_contact(
-            PartnershipEvent.objects.filter(
-                partner__categories=OuterRef("pk"), partner__is_archived=False
-            )
+    """Every kind of actor with its active partners and what they exchanged with the
+    programme over ``period`` (a partner of two kinds counts in both). Four grouped queries,
+    each over the rows of the period only."""
+    categories = list(
+        Category.objects.annotate(
+            partner_count=Count("partners", filter=Q(partners__is_archived=False))
+        )
+    )
+    figures = {
+        row.pop("partner__categories"): row
+        for row in Referral.objects.filter(period.q("sent_at"), partner__is_archived=False)
+        .order_by()
+        .values("partner__categories")
+        .annotate(**_exchanges(""))
+    }
+    empty = dict.fromkeys(_exchanges(""), 0) | {"answer_delay": None}
+    for category in categories:
+        for name, value in figures.get(category.pk, empty).items():
+            setattr(category, name, value)
+    return _finish(
+        categories,
+        _by(
+            _workshops_in(period).filter(host__is_archived=False),
+            "host__categories",
+            Count("pk", distinct=True),
+        ),
+        _by(
+            PartnershipEvent.objects.filter(partner__is_archived=False),
+            "partner__categories",
+            Max("date"),
         ),
     )
-    return _finish(list(categories))
 
 
 def directory_shape(today):

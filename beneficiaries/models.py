@@ -56,7 +56,9 @@ class BeneficiaryQuerySet(models.QuerySet):
         if scope is Scope.WHOLE_PROGRAMME:
             return self.all()
         if scope is Scope.ASSIGNED_FILES:
-            return self.filter(assignments__accompanier=user).distinct()
+            # A semi-join, not a join: no duplicate rows, so no DISTINCT to sort and count.
+            assigned = Assignment.objects.filter(accompanier=user).values("beneficiary")
+            return self.filter(pk__in=assigned)
         if scope is Scope.OWN_FILE:
             return self.filter(user=user)
         return self.none()
@@ -78,9 +80,16 @@ class BeneficiaryQuerySet(models.QuerySet):
         return self.exclude(status=Beneficiary.Status.CLOSED)
 
     def without_contact_since(self, days, today=None):
+        return self.filter(self.without_contact_condition(days, today))
+
+    @staticmethod
+    def without_contact_condition(days, today=None) -> Q:
+        """Files still followed whose last contact is older than ``days`` days (or never was):
+        a condition, so that a dashboard counts it in the same aggregate as the rest."""
         today = today or timezone.localdate()
         limit = today - datetime.timedelta(days=days)
-        return self.followed().filter(Q(last_contact_on__lt=limit) | Q(last_contact_on=None))
+        followed = ~Q(status=Beneficiary.Status.CLOSED)
+        return followed & (Q(last_contact_on__lt=limit) | Q(last_contact_on=None))
 
     def of_public(self, public, today=None):
         """Filter on the public computed from the birth date, in the database."""
@@ -257,6 +266,13 @@ class Beneficiary(TimeStampedModel):
         verbose_name = _("bénéficiaire")
         verbose_name_plural = _("bénéficiaires")
         ordering = ["last_name", "first_name"]
+        # The list's sorts and the follow-up filters (public is a range of birth dates).
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="beneficiary_name"),
+            models.Index(fields=["last_contact_on"], name="beneficiary_last_contact"),
+            models.Index(fields=["entry_date"], name="beneficiary_entry_date"),
+            models.Index(fields=["birth_date"], name="beneficiary_birth_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(exit_date__isnull=True) | Q(exit_date__gte=models.F("entry_date")),

@@ -79,9 +79,8 @@ def beneficiary_list(request):
 
 @staff_required
 def beneficiary_detail(request, pk):
-    beneficiary = get_object_or_404(
-        with_accompaniers(Beneficiary.objects.visible_to(request.user)), pk=pk
-    )
+    files = with_accompaniers(Beneficiary.objects.visible_to(request.user))
+    beneficiary = get_object_or_404(files.select_related("user", "portal_invitation"), pk=pk)
     record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
     consents = beneficiary.consents.select_related("recorded_by")
     return render(
@@ -90,7 +89,8 @@ def beneficiary_detail(request, pk):
         {
             "beneficiary": beneficiary,
             "consents": consents,
-            "invitation": PortalInvitation.objects.filter(beneficiary=beneficiary).first(),
+            # None when there is none (the reverse one-to-one raises an AttributeError).
+            "invitation": getattr(beneficiary, "portal_invitation", None),
             "contact_changes": beneficiary.contact_change_requests.pending().select_related(
                 "commune"
             ),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import imports, views
-from .map import partner_map
+from .map import partner_map, partner_markers
 
 app_name = "partners"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.partner_list, name="partner_list"),
     path("nouveau/", views.partner_create, name="partner_create"),
     path("carte/", partner_map, name="partner_map"),
+    path("carte/marqueurs.json", partner_markers, name="partner_markers"),
     path("a-revoir/", views.partner_review_list, name="partner_review_list"),
     path("listes/", views.category_list, name="category_list"),
     path("importer/", imports.partner_import, name="partner_import"),

@@ -97,18 +97,10 @@ def reference_rows(transactional_db):
     table; and no content type cached from before the flush, which recreated them."""
     from django.contrib.contenttypes.models import ContentType
 
-    from accompaniment.models import Theme
-    from accompaniment.vocabulary import load_themes
-    from beneficiaries.communes import load_commune_positions, load_metropole_communes
-    from beneficiaries.models import Commune
-    from partners.models import AccessCondition, Category, ServiceTag
-    from partners.vocabulary import load_vocabulary
+    from accompaniment.vocabulary import load_reference_rows
 
     ContentType.objects.clear_cache()
-    load_metropole_communes(Commune)
-    load_commune_positions(Commune)
-    load_themes(Theme)
-    load_vocabulary(Category, ServiceTag, AccessCondition)
+    load_reference_rows()
 
 
 @pytest.fixture

@@ -26,3 +26,11 @@ def run_manage(*args, **env):
         timeout=120,
         check=False,
     )
+
+
+def recent_events(client, beneficiary):
+    """The panel of a file's latest events, which the file page loads with htmx."""
+    from django.urls import reverse
+
+    url = reverse("accompaniment:timeline_recent", args=[beneficiary.pk])
+    return client.get(url, HTTP_HX_REQUEST="true")

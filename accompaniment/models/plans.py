@@ -75,6 +75,14 @@ class Goal(TimeStampedModel):
         verbose_name = _("objectif")
         verbose_name_plural = _("objectifs")
         ordering = ["position", "pk"]
+        indexes = [
+            # Dashboards list the open goals coming to their date.
+            models.Index(
+                fields=["target_date"],
+                condition=Q(status__in=["to_start", "in_progress"]),
+                name="goal_open_target_date",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -153,6 +161,10 @@ class Step(TimeStampedModel):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         ordering = ["position", "pk"]
+        indexes = [
+            # Dashboards and step reminders look for the pending steps coming to their date.
+            models.Index(fields=["due_date"], condition=Q(is_done=False), name="step_pending_due")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_done=False) | Q(done_on__isnull=False),

@@ -109,6 +109,7 @@ class Referral(TimeStampedModel):
         verbose_name = _("orientation")
         verbose_name_plural = _("orientations")
         ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["sent_at"], name="referral_sent_at")]
         constraints = [
             models.UniqueConstraint(
                 fields=["token"],

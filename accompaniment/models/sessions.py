@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +17,19 @@ from .plans import Goal, Theme, visible_files_filter
 class SessionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see the sessions of the files they may see (and the ones they lead); a
-        beneficiary sees the sessions they take part in."""
+        beneficiary sees the sessions they take part in. ``EXISTS`` rather than a join on
+        participations: a session is one row, so lists need no DISTINCT."""
         scope = scope_of(user)
+        if scope is Scope.WHOLE_PROGRAMME:
+            return self.all()
+        takes_part = Exists(
+            Participation.objects.filter(
+                visible_files_filter(user, "beneficiary"), session=OuterRef("pk")
+            )
+        )
         if scope is Scope.ASSIGNED_FILES:
-            return self.filter(
-                visible_files_filter(user, "participations__beneficiary") | Q(accompanier=user)
-            ).distinct()
-        return self.filter(visible_files_filter(user, "participations__beneficiary")).distinct()
+            return self.filter(takes_part | Q(accompanier=user))
+        return self.filter(takes_part)
 
     def led_by(self, user):
         return self.filter(accompanier=user)
@@ -104,6 +110,10 @@ class Session(TimeStampedModel):
         verbose_name = _("séance")
         verbose_name_plural = _("séances")
         ordering = ["-starts_at"]
+        indexes = [
+            # An accompanier's sessions in time order: lists, agendas, dashboards, feeds.
+            models.Index(fields=["accompanier", "starts_at"], name="session_accompanier_time")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"

@@ -253,7 +253,7 @@ def _day_moment(day, created_at):
 
 
 def _limited(queryset, limit):
-    return queryset if limit is None else queryset[: limit + 1]
+    return queryset[: limit + 1]
 
 
 def _session_url(session):
@@ -482,15 +482,14 @@ TIMELINE_SOURCES = [
 ]
 
 
-def timeline_of(beneficiary, *, user, limit=None):
-    """The file's events, newest first, and whether older ones were left out by ``limit``."""
+def timeline_of(beneficiary, *, user, limit, skip=0):
+    """The file's events, newest first, ``limit`` of them after the ``skip`` newest, and
+    whether older ones remain. Each source reads at most ``skip + limit + 1`` rows."""
     entries = sorted(
         chain.from_iterable(
-            source(beneficiary, user=user, limit=limit) for source in TIMELINE_SOURCES
+            source(beneficiary, user=user, limit=skip + limit) for source in TIMELINE_SOURCES
         ),
         key=lambda entry: entry.sort_key,
         reverse=True,
     )
-    if limit is None:
-        return entries, False
-    return entries[:limit], len(entries) > limit
+    return entries[skip : skip + limit], len(entries) > skip + limit

@@ -54,10 +54,8 @@ def plan_panel(context, beneficiary, user):
     }
 
 
-@register.inclusion_tag("accompaniment/includes/_timeline.html", takes_context=True)
-def timeline_panel(context, beneficiary, user):
-    return {
-        **timeline_panel_context(beneficiary=beneficiary, user=user),
-        "csrf_token": context.get("csrf_token"),
-        "user": user,
-    }
+@register.inclusion_tag("accompaniment/includes/_timeline_placeholder.html")
+def timeline_panel(beneficiary):
+    """Where the file page shows its latest events: htmx loads them from
+    ``timeline_recent`` once the page is there; without JavaScript, a link to the history."""
+    return {"beneficiary": beneficiary}

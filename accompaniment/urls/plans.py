@@ -6,6 +6,11 @@ urlpatterns = [
     path("beneficiaires/<int:pk>/plan/", plans.plan_detail, name="plan_detail"),
     path("beneficiaires/<int:pk>/plan/imprimer/", plans.plan_print, name="plan_print"),
     path("beneficiaires/<int:pk>/historique/", plans.plan_timeline, name="plan_timeline"),
+    path(
+        "beneficiaires/<int:pk>/historique/recent/",
+        plans.timeline_recent,
+        name="timeline_recent",
+    ),
     path("beneficiaires/<int:pk>/objectifs/ajouter/", plans.goal_create, name="goal_create"),
     path("beneficiaires/<int:pk>/notes/ajouter/", plans.note_create, name="note_create"),
     path("objectifs/<int:pk>/modifier/", plans.goal_update, name="goal_update"),

@@ -20,6 +20,10 @@ from accompaniment.forms.sessions import CalendarFilterForm
 from accompaniment.models import CalendarFeed, Participation, Session, Workshop
 from soli_dome.users.permissions import staff_required
 
+# A busy accompanier's month holds hundreds of appointments: each day of the month view shows
+# its first few and links to its week.
+MONTH_DAY_EVENTS = 4
+
 
 @dataclass
 class CalendarEvent:
@@ -38,6 +42,8 @@ class CalendarDay:
     is_today: bool
     in_month: bool
     events: list
+    # Events of the day not shown (the month view shows the first few; the week shows all).
+    more_count: int = 0
 
 
 def day_start(day):
@@ -165,7 +171,8 @@ def calendar_month(request):
                 date=d,
                 is_today=d == today,
                 in_month=d.month == first.month,
-                events=events.get(d, []),
+                events=events.get(d, [])[:MONTH_DAY_EVENTS],
+                more_count=max(0, len(events.get(d, [])) - MONTH_DAY_EVENTS),
             )
             for d in week
         ]

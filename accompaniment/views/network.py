@@ -22,6 +22,8 @@ def network_overview(request):
     if form.is_bound and form.is_valid():
         period = queries.Period(form.cleaned_data["start"], form.cleaned_data["end"])
     categories = queries.category_rows(period)
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
     return render(
         request,
         "accompaniment/network_overview.html",
@@ -31,6 +33,7 @@ def network_overview(request):
             "shape": queries.directory_shape(today),
             "categories": categories,
             "category_bars": queries.bars(categories, CHART_SERIES),
-            "partners": queries.partner_rows(period),
+            "partners": queries.partner_rows(period, request.GET.get("page")),
+            "query_without_page": query_without_page.urlencode(),
         },
     )

@@ -36,6 +36,7 @@ from soli_dome.users.permissions import staff_required
 
 PLAN_PANEL = "accompaniment/includes/_plan_panel.html"
 TIMELINE_PANEL = "accompaniment/includes/_timeline.html"
+TIMELINE_PAGE_SIZE = 50
 
 STATUS_NOTICES = {
     Goal.Status.TO_START: gettext_lazy("L'objectif « %(goal)s » est remis à commencer."),
@@ -296,6 +297,18 @@ def note_create(request, pk):
 
 
 @staff_required
+def timeline_recent(request, pk):
+    """The latest events of a file, the panel the file page loads once it is shown (the page
+    itself stays a bounded handful of queries). Outside htmx, the whole history."""
+    beneficiary = _file(request, pk)
+    if not request.htmx:
+        return _vary(redirect("accompaniment:plan_timeline", pk=beneficiary.pk))
+    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary, detail="history")
+    context = timeline_panel_context(beneficiary=beneficiary, user=request.user)
+    return _vary(render(request, TIMELINE_PANEL, context))
+
+
+@staff_required
 def plan_print(request, pk):
     """The plan on one page in large type, to print and give to the person (the same page as
     the one they print from their space)."""
@@ -316,12 +329,28 @@ def plan_print(request, pk):
 
 @staff_required
 def plan_timeline(request, pk):
-    """The whole history of a file, when the file page shows only the latest events."""
+    """The whole history of a file, page by page, when the file page shows only the latest
+    events."""
     beneficiary = _file(request, pk)
     record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
-    entries, _more = services.timeline_of(beneficiary, user=request.user)
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    entries, has_older = services.timeline_of(
+        beneficiary,
+        user=request.user,
+        limit=TIMELINE_PAGE_SIZE,
+        skip=(number - 1) * TIMELINE_PAGE_SIZE,
+    )
     return render(
         request,
         "accompaniment/plan_timeline.html",
-        {"beneficiary": beneficiary, "entries": entries},
+        {
+            "beneficiary": beneficiary,
+            "entries": entries,
+            "number": number,
+            "newer_page": number - 1 if number > 1 else None,
+            "older_page": number + 1 if has_older else None,
+        },
     )

@@ -104,6 +104,15 @@ class Notification(TimeStampedModel):
                 name="notification_pending_due",
             ),
             models.Index(fields=["recipient_type", "recipient_id"], name="notification_recipient"),
+            # The outbox page: newest first, whole or by status.
+            models.Index(fields=["-due_at", "-id"], name="notification_list_order"),
+            models.Index(fields=["status", "-due_at"], name="notification_status_order"),
+            # The month's SMS, counted against the budget.
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(channel="sms", status="sent"),
+                name="notification_sms_sent",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from accompaniment.models import (
     Goal,
     Note,
     Participation,
+    Referral,
     Registration,
     Session,
     Step,
@@ -15,6 +16,7 @@ from accompaniment.models import (
     Theme,
     Workshop,
 )
+from accompaniment.models.referrals import new_token
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.users.factories import UserFactory
 
@@ -129,3 +131,20 @@ class SupportFactory(factory.django.DjangoModelFactory):
         doume = factory.Trait(
             kind=Support.Kind.DOUME_BONUS, euros_converted=Decimal(40), amount=None
         )
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral sent to a partner three days ago, waiting for an answer."""
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    partner = factory.SubFactory("tests.partners.factories.PartnerFactory")
+    created_by = factory.SubFactory(UserFactory, accompanier=True)
+    message = "Besoin d'un accès à l'épicerie solidaire."
+    token = factory.LazyFunction(new_token)
+    sent_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3))
+    expires_at = factory.LazyAttribute(
+        lambda referral: referral.sent_at + datetime.timedelta(days=30)
+    )
+
+    class Meta:
+        model = Referral

@@ -168,3 +168,27 @@ def test_calendar_queries_do_not_grow(client, accompanier, beneficiary_of, url_n
             assert client.get(reverse(url_name), params()).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_busy_day_of_the_month_shows_its_first_events_and_links_to_its_week(
+    client, accompanier, beneficiary_of
+):
+    from accompaniment.views.calendar import MONTH_DAY_EVENTS
+
+    person = beneficiary_of(accompanier)
+    day = timezone.localdate().replace(day=15)
+    for hour in range(8, 8 + MONTH_DAY_EVENTS + 2):
+        SessionFactory(
+            accompanier=accompanier,
+            participants=[person],
+            starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))),
+        )
+    client.force_login(accompanier)
+    response = client.get(reverse("accompaniment:calendar_month"))
+    [busy] = [d for week in response.context["weeks"] for d in week if d.date == day]
+    week_link = f"{reverse('accompaniment:calendar_week')}?date={day:%Y-%m-%d}"
+    assert (len(busy.events), busy.more_count, week_link in response.text) == (
+        MONTH_DAY_EVENTS,
+        2,
+        True,
+    )

@@ -75,7 +75,7 @@ def test_times_are_in_utc(accompanier, beneficiary_of):
         starts_at=start,
         duration_minutes=90,
     )
-    text = build_calendar([session_event(session, details=True)], name="Test")
+    text = build_calendar([session_event(session, participants=[], details=True)], name="Test")
     assert "DTSTART:20310310T133000Z" in text and "DTEND:20310310T150000Z" in text
     assert f"UID:session-{session.pk}@" in text
 

@@ -9,6 +9,7 @@ from beneficiaries.models import Consent
 from soli_dome.audit.models import AuditEntry
 from tests.accompaniment.factories import ThemeFactory
 from tests.partners.factories import ContactFactory, PartnerFactory
+from tests.utils import recent_events
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,7 @@ def test_sender_sees_the_refusal_reason_on_the_file(client, accompanier, benefic
     referral = make_referral(beneficiary, accompanier)
     assert referral.answer(status=Referral.Status.REFUSED, text="Plus de place ce mois-ci")
     client.force_login(accompanier)
-    page = client.get(beneficiary.get_absolute_url()).content.decode()
+    page = recent_events(client, beneficiary).content.decode()
     assert "Plus de place ce mois-ci" in page
     assert "Refusée" in page
     detail = client.get(referral.get_absolute_url()).content.decode()
@@ -181,7 +182,7 @@ def test_inbound_referral_is_recorded_as_done_without_a_link(client, accompanier
     assert referral.direction == Referral.Direction.INBOUND
     assert referral.status == Referral.Status.DONE
     assert referral.token == ""
-    page = client.get(beneficiary.get_absolute_url()).content.decode()
+    page = recent_events(client, beneficiary).content.decode()
     assert "Orienté·e vers le programme par Mission locale" in page
 
 

@@ -10,6 +10,7 @@ from beneficiaries.models import Beneficiary
 from soli_dome.audit.models import AuditEntry
 from tests.accompaniment.factories import SupportFactory
 from tests.partners.factories import PartnerFactory
+from tests.utils import recent_events
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +226,7 @@ def test_the_file_page_offers_to_record_a_support(staff, file):
 def test_the_timeline_shows_supports_with_amount_and_partner(staff, file):
     partner = PartnerFactory(name="Doume — ADML63")
     SupportFactory(beneficiary=file, doume=True, partner=partner)
-    entry = next(e for e in staff.get(file.get_absolute_url()).context["entries"])
+    entry = next(e for e in recent_events(staff, file).context["entries"])
     assert (entry.kind, entry.title, entry.details[:3]) == (
         "support",
         "Bonus solidaire Doume",
@@ -241,7 +242,7 @@ def test_the_timeline_puts_supports_among_the_other_events_newest_first(staff, f
     today = timezone.localdate()
     SupportFactory(beneficiary=file, given_on=today - datetime.timedelta(days=10))
     SupportFactory(beneficiary=file, doume=True, given_on=today - datetime.timedelta(days=2))
-    entries = staff.get(file.get_absolute_url()).context["entries"]
+    entries = recent_events(staff, file).context["entries"]
     assert [entry.title for entry in entries if entry.kind == "support"] == [
         "Bonus solidaire Doume",
         "Colis ou panier alimentaire",

@@ -1,7 +1,6 @@
-"""The map of the directory: programme staff see the filtered partners as markers, and every
-partner in the list beneath, with or without coordinates."""
+"""The map of the directory: programme staff see the filtered partners as markers (loaded as
+compact JSON), and the selection as a paginated list beside it, with or without coordinates."""
 
-import json
 import re
 from decimal import Decimal
 
@@ -16,19 +15,27 @@ from tests.partners.factories import ClosureFactory, PartnerFactory, category
 pytestmark = pytest.mark.django_db
 
 MAP_URL = reverse("partners:partner_map")
+MARKERS_URL = reverse("partners:partner_markers")
 
 
 def placed(**kwargs):
     return PartnerFactory(latitude=Decimal("45.777222"), longitude=Decimal("3.087025"), **kwargs)
 
 
-def markers_of(response):
-    found = re.search(
-        r'<script id="partners-data" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.DOTALL,
-    )
-    return json.loads(found.group(1)) if found else []
+def markers_of(client, query=None):
+    """The markers the map's script loads, as dictionaries."""
+    data = client.get(MARKERS_URL, query or {}).json()
+    return [
+        {
+            "id": pk,
+            "lat": lat,
+            "lon": lon,
+            "name": name,
+            "categories": [data["categories"][str(category)] for category in categories],
+            "closed_until": closed_until,
+        }
+        for pk, lat, lon, name, categories, closed_until in data["partners"]
+    ]
 
 
 @pytest.fixture
@@ -57,19 +64,34 @@ def test_anonymous_visitor_is_sent_to_login(client):
 def test_markers_carry_name_categories_closure_and_link(staff_client):
     partner = placed(name="Épicerie de Jaude", categories=[category("Producteurs")])
     closure = ClosureFactory(partner=partner)
-    [marker] = markers_of(staff_client.get(MAP_URL))
+    [marker] = markers_of(staff_client)
     assert marker["name"] == "Épicerie de Jaude"
     assert (marker["lat"], marker["lon"]) == (45.777222, 3.087025)
     assert marker["categories"] == ["Producteurs"]
     assert str(closure.ends_on.year) in marker["closed_until"]
-    assert marker["url"] == partner.get_absolute_url()
+    assert marker["id"] == partner.pk
+
+
+def test_the_page_tells_the_script_where_markers_and_listings_are(staff_client):
+    placed(name="Épicerie de Jaude")
+    page = staff_client.get(MAP_URL, {"q": "epicerie"}).content.decode()
+    assert f'data-markers-url="{MARKERS_URL}?q=epicerie"' in page
+    assert f'data-detail-url="{reverse("partners:partner_detail", args=[0])}"' in page
+
+
+def test_a_partner_of_two_categories_is_one_marker(staff_client):
+    placed(
+        name="Ferme et épicerie",
+        categories=[category("Producteurs"), category("Commerçants et artisans")],
+    )
+    [marker] = markers_of(staff_client)
+    assert sorted(marker["categories"]) == ["Commerçants et artisans", "Producteurs"]
 
 
 def test_only_partners_with_coordinates_are_markers(staff_client):
     placed(name="Sur la carte")
     PartnerFactory(name="Sans coordonnées")
-    response = staff_client.get(MAP_URL)
-    assert [marker["name"] for marker in markers_of(response)] == ["Sur la carte"]
+    assert [marker["name"] for marker in markers_of(staff_client)] == ["Sur la carte"]
 
 
 def test_partners_without_coordinates_are_listed(staff_client):
@@ -80,25 +102,35 @@ def test_partners_without_coordinates_are_listed(staff_client):
     assert 'id="partner-map"' not in page  # no map without a single marker
 
 
+def test_the_list_beside_the_map_is_paginated(staff_client):
+    for index in range(30):
+        placed(name=f"Acteur {index:02d}")
+    response = staff_client.get(MAP_URL)
+    assert (len(response.context["page"].object_list), response.context["mapped_count"]) == (25, 30)
+
+
 def test_markers_follow_the_directory_filters(staff_client):
     food_aid = ServiceTag.objects.first()
     placed(name="Banque alimentaire", services=[food_aid])
     placed(name="Club de lecture")
-    response = staff_client.get(MAP_URL, {"service": food_aid.pk})
-    assert [marker["name"] for marker in markers_of(response)] == ["Banque alimentaire"]
-    assert "Club de lecture" not in response.content.decode()
+    names = [marker["name"] for marker in markers_of(staff_client, {"service": food_aid.pk})]
+    assert names == ["Banque alimentaire"]
+    assert (
+        "Club de lecture"
+        not in staff_client.get(MAP_URL, {"service": food_aid.pk}).content.decode()
+    )
 
 
 def test_search_applies_to_the_map(staff_client):
     placed(name="Épicerie solidaire")
     placed(name="Jardin partagé")
-    response = staff_client.get(MAP_URL, {"q": "epicerie"})
-    assert [marker["name"] for marker in markers_of(response)] == ["Épicerie solidaire"]
+    names = [marker["name"] for marker in markers_of(staff_client, {"q": "epicerie"})]
+    assert names == ["Épicerie solidaire"]
 
 
 def test_archived_partners_are_not_mapped(staff_client):
     placed(name="Ancienne fiche", archived=True)
-    assert markers_of(staff_client.get(MAP_URL)) == []
+    assert markers_of(staff_client) == []
 
 
 def test_directory_links_to_the_map_with_its_filters(staff_client):
@@ -125,14 +157,15 @@ def test_tile_server_is_handed_to_the_map(staff_client, settings):
     assert "Aucun fond de carte" not in page
 
 
-def queries_of(client):
+def queries_of(client, url):
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(MAP_URL).status_code == 200
+        assert client.get(url).status_code == 200
     return len(captured)
 
 
+@pytest.mark.parametrize("url", [MAP_URL, MARKERS_URL])
 @pytest.mark.parametrize("persona", ["coordinator", "accompanier"])
-def test_map_queries_do_not_grow_with_the_directory(client, request, persona):
+def test_map_queries_do_not_grow_with_the_directory(client, request, persona, url):
     client.force_login(request.getfixturevalue(persona))
     services = list(ServiceTag.objects.all()[:3])
     counts = []
@@ -140,5 +173,13 @@ def test_map_queries_do_not_grow_with_the_directory(client, request, persona):
         for index in range(batch):
             partner = (placed if index % 2 else PartnerFactory)(services=services)
             ClosureFactory(partner=partner)
-        counts.append(queries_of(client))
-    assert counts[0] == counts[1]
+        counts.append(queries_of(client, url))
+    assert counts[0] == counts[1] <= 15
+
+
+@pytest.mark.parametrize("persona", ["beneficiary_user", None])
+def test_markers_are_for_staff_only(client, request, persona):
+    placed()
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    assert client.get(MARKERS_URL).status_code == (404 if persona else 302)
