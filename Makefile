@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# `make run PORT=8001` serves on another port; links in e-mails (SITE_URL) follow it.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint fix messages worker bench install clean
 
@@ -18,9 +21,9 @@ run: $(INSTALLED)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Worker and scheduler start beside the web server; Ctrl+C stops both."
-	$(PY) -m celery -A soli_dome worker --beat --pool=solo --loglevel=WARNING & worker=$$!; \
+	SITE_URL=$(SITE_URL) $(PY) -m celery -A soli_dome worker --beat --pool=solo --loglevel=WARNING & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: $(INSTALLED)
 	$(PY) -m celery -A soli_dome worker --beat --pool=solo --loglevel=INFO

@@ -103,6 +103,7 @@ def feed_events(user, *, now=None, details=None):
         Session.objects.led_by(user)
         .between(start, end)
         .exclude(status=Session.Status.CANCELLED)
+        .exclude(workshop__organiser=user)  # a held workshop: its own event stands for both
         .order_by("starts_at", "pk")
         .only("kind", "starts_at", "duration_minutes", "place")
     )

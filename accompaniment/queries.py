@@ -21,8 +21,10 @@ from django.utils import timezone
 
 from accompaniment.models import Referral, Workshop
 from partners.models import Category, Partner, PartnershipEvent, add_months
+from soli_dome.sorting import Folded
 
 PARTNER_PAGE_SIZE = 50
+EXPORT_PAGE_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,16 @@ def _by(queryset, key, aggregate):
     )
 
 
-def partner_rows(period, page_number=None):
+def every_partner_row(period):
+    """Every row of ``partner_rows``, a large page at a time (for an export: memory stays
+    that of one page)."""
+    first = partner_rows(period, 1, per_page=EXPORT_PAGE_SIZE)
+    yield from first
+    for number in first.paginator.page_range[1:]:
+        yield from partner_rows(period, number, per_page=EXPORT_PAGE_SIZE)
+
+
+def partner_rows(period, page_number=None, *, per_page=PARTNER_PAGE_SIZE):
     """The page ``page_number`` of the directory's active partners with what each exchanged
     with the programme over ``period``, the most solicited first. One grouped query ranks the
     partners on the referrals of the period (joined to their partner, grouped by partner,
@@ -120,7 +131,7 @@ def partner_rows(period, page_number=None):
         .annotate(**figures)
         .order_by("-sent_count", "-referred_in_count", "search_text", "pk")
     )
-    page = Paginator(ranking, PARTNER_PAGE_SIZE).get_page(page_number)
+    page = Paginator(ranking, per_page).get_page(page_number)
     ranked = {row["pk"]: row for row in page}
     rank = {pk: position for position, pk in enumerate(ranked)}
     partners = Partner.objects.filter(pk__in=ranked).select_related("commune")
@@ -187,7 +198,7 @@ def directory_shape(today):
         partners.values("commune")
         .annotate(partner_count=Count("pk"))
         .values("commune__name", "partner_count")
-        .order_by("-partner_count", "commune__name")
+        .order_by("-partner_count", Folded("commune__name"))
     )
     return {
         "total": counts["total"],

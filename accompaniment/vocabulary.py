@@ -1,13 +1,16 @@
-"""The themes of accompaniment of the design; coordinators may add more."""
+"""The themes of accompaniment of the design; coordinators may add more. The names are data,
+in French; these ones are translated when shown (``gettext_noop`` marks them)."""
+
+from django.utils.translation import gettext_noop as _
 
 THEMES = [
-    "Budget alimentaire",
-    "Savoir-faire culinaires",
-    "Nutrition et santé",
-    "Approvisionnement local et durable",
-    "Accès aux droits et à l'aide alimentaire",
-    "Monnaie locale (la Doume)",
-    "Lien social",
+    _("Budget alimentaire"),
+    _("Savoir-faire culinaires"),
+    _("Nutrition et santé"),
+    _("Approvisionnement local et durable"),
+    _("Accès aux droits et à l'aide alimentaire"),
+    _("Monnaie locale (la Doume)"),
+    _("Lien social"),
 ]
 
 
@@ -24,9 +27,10 @@ def load_reference_rows():
     from beneficiaries.communes import load_commune_positions, load_metropole_communes
     from beneficiaries.models import Commune
     from partners.models import AccessCondition, Category, ServiceTag
-    from partners.vocabulary import load_vocabulary
+    from partners.vocabulary import load_vocabulary, mark_place_features
 
     load_metropole_communes(Commune)
     load_commune_positions(Commune)
     load_themes(Theme)
     load_vocabulary(Category, ServiceTag, AccessCondition)
+    mark_place_features(ServiceTag)

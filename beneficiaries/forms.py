@@ -1,8 +1,10 @@
 from django import forms
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soli_dome.forms import VersionedForm
+from soli_dome.sorting import Folded
 from soli_dome.users.models import User
 
 from .models import Beneficiary, Commune, Consent, ContactChangeRequest
@@ -14,10 +16,10 @@ class BeneficiaryFilterForm(forms.Form):
     """Search and filters of the beneficiary list. Every field is optional."""
 
     SORTS = {
-        "name": [F("last_name").asc(), F("first_name").asc()],
-        "-last_contact": [F("last_contact_on").asc(nulls_first=True), F("last_name").asc()],
-        "last_contact": [F("last_contact_on").desc(nulls_last=True), F("last_name").asc()],
-        "-entry": [F("entry_date").desc(), F("last_name").asc()],
+        "name": [Folded("last_name").asc(), Folded("first_name").asc()],
+        "-last_contact": [F("last_contact_on").asc(nulls_first=True), Folded("last_name").asc()],
+        "last_contact": [F("last_contact_on").desc(nulls_last=True), Folded("last_name").asc()],
+        "-entry": [F("entry_date").desc(), Folded("last_name").asc()],
     }
 
     q = forms.CharField(label=_("Nom ou téléphone"), required=False)
@@ -137,6 +139,12 @@ class BeneficiaryForm(VersionedForm):
             raise forms.ValidationError(_("Cette adresse e-mail est déjà celle d'un autre compte."))
         return email
 
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date > timezone.localdate():
+            raise forms.ValidationError(_("La date de naissance ne peut pas être dans le futur."))
+        return birth_date
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("birth_date") and not self.errors:
@@ -172,7 +180,10 @@ class BeneficiaryForm(VersionedForm):
             .values_list("pk", flat=True)
         )
         # A file the person may not open is mentioned without a link or a name.
-        self.duplicates = [(duplicate, duplicate.pk in visible_pks) for duplicate in duplicates]
+        self.duplicates = [
+            (duplicate, duplicate.pk in visible_pks, candidate.resemblances(duplicate))
+            for duplicate in duplicates
+        ]
         if self.duplicates and not cleaned.get("confirm_not_duplicate"):
             self.add_error(
                 "confirm_not_duplicate",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from soli_dome.models import TimeStampedModel
+from soli_dome.sorting import Folded
 from soli_dome.users.permissions import Scope, scope_of
 
 from .phone import display_phone
@@ -34,7 +35,7 @@ class Commune(models.Model):
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
-        ordering = ["name"]
+        ordering = [Folded("name")]
 
     def __str__(self):
         return self.name
@@ -64,7 +65,8 @@ class BeneficiaryQuerySet(models.QuerySet):
         return self.none()
 
     def likely_duplicates_of(self, beneficiary):
-        """Other files with the same name and birth date, or the same phone or e-mail."""
+        """Other files with the same name and birth date, or the same phone or e-mail
+        (``Beneficiary.resemblances`` says which)."""
         condition = Q(
             search_name=fold(f"{beneficiary.first_name} {beneficiary.last_name}"),
             birth_date=beneficiary.birth_date,
@@ -265,10 +267,9 @@ class Beneficiary(TimeStampedModel):
     class Meta:
         verbose_name = _("bénéficiaire")
         verbose_name_plural = _("bénéficiaires")
-        ordering = ["last_name", "first_name"]
+        ordering = [Folded("last_name"), Folded("first_name")]
         # The list's sorts and the follow-up filters (public is a range of birth dates).
         indexes = [
-            models.Index(fields=["last_name", "first_name"], name="beneficiary_name"),
             models.Index(fields=["last_contact_on"], name="beneficiary_last_contact"),
             models.Index(fields=["entry_date"], name="beneficiary_entry_date"),
             models.Index(fields=["birth_date"], name="beneficiary_birth_date"),
@@ -318,6 +319,21 @@ class Beneficiary(TimeStampedModel):
     @property
     def phone_display(self):
         return display_phone(self.phone)
+
+    def resemblances(self, other: "Beneficiary") -> list[str]:
+        """What makes ``other`` a likely duplicate of this file, in the terms of
+        ``likely_duplicates_of``."""
+        found = []
+        same_name = fold(f"{self.first_name} {self.last_name}") == fold(
+            f"{other.first_name} {other.last_name}"
+        )
+        if same_name and self.birth_date == other.birth_date:
+            found.append(_("même nom et même date de naissance"))
+        if self.phone and national_digits(self.phone) == national_digits(other.phone):
+            found.append(_("même téléphone"))
+        if self.email and self.email.casefold() == other.email.casefold():
+            found.append(_("même e-mail"))
+        return found
 
     def get_public_display(self):
         return self.Public(self.public()).label

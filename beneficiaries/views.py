@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from soli_dome.audit.models import AuditEntry, record
+from soli_dome.sorting import Folded
 from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import coordinator_required, staff_required
 
@@ -66,7 +67,7 @@ def beneficiary_list(request):
     if form.is_bound and form.is_valid():
         visible = form.filter(visible)
     else:
-        visible = visible.order_by("last_name", "first_name")
+        visible = visible.order_by(Folded("last_name"), Folded("first_name"))
     page = Paginator(with_accompaniers(visible), PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
@@ -201,7 +202,7 @@ def follow_up(request):
         )
     has_primary = Assignment.objects.filter(beneficiary=OuterRef("pk"), is_primary=True)
     without_primary = Beneficiary.objects.followed().filter(~Exists(has_primary))
-    by_last_contact = [F("last_contact_on").asc(nulls_first=True), F("last_name").asc()]
+    by_last_contact = [F("last_contact_on").asc(nulls_first=True), Folded("last_name").asc()]
     page = Paginator(
         with_accompaniers(without_contact.order_by(*by_last_contact)), PAGE_SIZE
     ).get_page(request.GET.get("page"))

@@ -25,7 +25,7 @@ from .models import (
     PartnershipEvent,
     ServiceTag,
 )
-from .vocabulary import load_vocabulary
+from .vocabulary import load_vocabulary, mark_place_features
 
 SOCIAL = "Structures d'accompagnement social et d'intermédiation"
 INSERTION = "Structures d'insertion"
@@ -665,6 +665,7 @@ def seed_partners(today, *, by=None):
     partnership log (the demo coordinator when there is one)."""
     load_metropole_communes(Commune)
     load_vocabulary(Category, ServiceTag, AccessCondition)
+    mark_place_features(ServiceTag)
     communes = {commune.insee_code: commune for commune in Commune.objects.all()}
     categories = {category.name: category for category in Category.objects.all()}
     services = {service.name: service for service in ServiceTag.objects.all()}

@@ -101,6 +101,10 @@ class PartnerForm(VersionedForm):
         choices=Partner.Public.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Longer than the model's 14 digits: people type it as printed, with spaces.
+    siret = forms.CharField(
+        label=_("SIRET"), required=False, max_length=20, help_text=_("14 chiffres.")
+    )
 
     class Meta:
         model = Partner
@@ -127,6 +131,8 @@ class PartnerForm(VersionedForm):
             "internal_notes",
             "last_checked_on",
             "review_every_months",
+            "siret",
+            "accessibility_url",
         ]
         widgets = {
             "categories": forms.CheckboxSelectMultiple,
@@ -159,6 +165,10 @@ class PartnerForm(VersionedForm):
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
         return to_e164(phone) if phone else ""
+
+    def clean_siret(self):
+        # Typed as printed ("130 030 133 00016"); the model's validator checks the digits.
+        return re.sub(r"\s", "", self.cleaned_data["siret"])
 
     def clean(self):
         cleaned = super().clean()
@@ -224,7 +234,7 @@ class PartnerForm(VersionedForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "role", "email", "phone"]
+        fields = ["name", "role", "email", "phone", "may_be_named"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -268,5 +278,5 @@ class CategoryForm(forms.ModelForm):
 class ServiceTagForm(forms.ModelForm):
     class Meta:
         model = ServiceTag
-        fields = ["name"]
+        fields = ["name", "is_service"]
         labels = {"name": _("Nouveau service")}

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import data_inclusion, transfer
 from .models import Category, ImportJob
@@ -20,6 +21,23 @@ logger = logging.getLogger(__name__)
 
 BACKGROUND_FROM_ROWS = 200
 PROGRESS_EVERY_ROWS = 20
+
+
+def summary(*, created: int, updated: int, unchanged: int) -> str:
+    """ "Import terminé : 2 fiches créées, 1 mise à jour." with real plurals; a count of zero
+    is left out (French and English disagree on its plural)."""
+    parts = [
+        ngettext("%(count)d fiche créée", "%(count)d fiches créées", created) % {"count": created}
+        if created
+        else "",
+        ngettext("%(count)d mise à jour", "%(count)d mises à jour", updated) % {"count": updated}
+        if updated
+        else "",
+        ngettext("%(count)d inchangée", "%(count)d inchangées", unchanged) % {"count": unchanged}
+        if unchanged
+        else "",
+    ]
+    return _("Import terminé : %(parts)s.") % {"parts": ", ".join(part for part in parts if part)}
 
 
 def imports_dir():

@@ -36,8 +36,10 @@ EXTENSIONS = ("csv", "xlsx")
 UPLOAD_EXTENSIONS = (*EXTENSIONS, "json")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "partner_imports"
+DONE_KEY = "partner_imports_done"  # tokens imported from this session: a kind page, not a 404
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}\.(csv|xlsx|json)")
 DATA_INCLUSION_KINDS = ("structures", "services")
+PREVIEW_ROWS = 200  # listings the preview names; a larger file says how many more
 
 
 class ImportForm(forms.Form):
@@ -93,14 +95,26 @@ def _remove_stale_files():
             path.unlink(missing_ok=True)
 
 
+class ImportOver(Exception):
+    """This session's file was imported already, or waited too long and was removed."""
+
+
 def _stored_file(request, token):
     """The uploaded file behind ``token``, only if this session uploaded it."""
-    if not TOKEN.fullmatch(token or "") or token not in request.session.get(SESSION_KEY, []):
+    uploaded = request.session.get(SESSION_KEY, [])
+    imported = request.session.get(DONE_KEY, [])
+    if not TOKEN.fullmatch(token or "") or token not in {*uploaded, *imported}:
         raise Http404
     path = import_jobs.imports_dir() / token
-    if not path.is_file():
-        raise Http404
+    if token in imported or not path.is_file():
+        raise ImportOver
     return path
+
+
+def _import_over(request, token):
+    """Back to a preview already used (or expired): what happened, and where to go."""
+    job = ImportJob.objects.filter(token=token).first()
+    return render(request, "partners/import_over.html", {"job": job}, status=410)
 
 
 @contextlib.contextmanager
@@ -149,14 +163,20 @@ def partner_import(request):
 
 @coordinator_required
 def partner_import_preview(request, token):
-    path = _stored_file(request, token)
+    try:
+        path = _stored_file(request, token)
+    except ImportOver:
+        return _import_over(request, token)
     category_id = _category_id(request.GET)
     plan, unreadable = import_jobs.plan_file(path, category_id)
+    changing = plan.changing if plan else []
     return render(
         request,
         "partners/partner_import_preview.html",
         {
             "plan": plan,
+            "changing": changing[:PREVIEW_ROWS],
+            "changing_left": max(len(changing) - PREVIEW_ROWS, 0),
             "unreadable": unreadable,
             "token": token,
             "category_id": category_id,
@@ -169,7 +189,10 @@ def partner_import_preview(request, token):
 @require_POST
 def partner_import_confirm(request, token):
     """Imports the stored file, checked again: all rows or none."""
-    path = _stored_file(request, token)
+    try:
+        path = _stored_file(request, token)
+    except ImportOver:
+        return _import_over(request, token)
     category_id = _category_id(request.POST)
     if import_jobs.row_count(path, category_id) >= import_jobs.BACKGROUND_FROM_ROWS:
         job = import_jobs.start(token=token, category_id=category_id, by=request.user)
@@ -192,13 +215,12 @@ def partner_import_confirm(request, token):
             transfer.run_import(plan)
         path.unlink(missing_ok=True)
     request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
+    request.session[DONE_KEY] = [*request.session.get(DONE_KEY, [])[-9:], token]
     messages.success(
         request,
-        _(
-            "Import terminé : %(created)d fiche(s) créée(s), %(updated)d mise(s) à jour, "
-            "%(unchanged)d inchangée(s)."
-        )
-        % {"created": plan.to_create, "updated": plan.to_update, "unchanged": plan.unchanged},
+        import_jobs.summary(
+            created=plan.to_create, updated=plan.to_update, unchanged=plan.unchanged
+        ),
     )
     return redirect("partners:partner_list")
 
@@ -240,7 +262,7 @@ def partner_export_data_inclusion(request, kind):
     if kind not in DATA_INCLUSION_KINDS:
         raise Http404
     _form, partners = filtered_partners(request, timezone.localdate(), can_edit=True)
-    partners = transfer.export_queryset(partners)
+    partners = data_inclusion.export_queryset(partners)
     lines = (
         data_inclusion.export_structures(partners)
         if kind == "structures"
@@ -268,6 +290,9 @@ def import_job_detail(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     context = {
         "job": job,
+        "summary": import_jobs.summary(
+            created=job.created_count, updated=job.updated_count, unchanged=job.unchanged_count
+        ),
         "progress": import_jobs.read_progress(job)
         if job.status == ImportJob.Status.RUNNING
         else None,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from beneficiaries.models import Commune
 from soli_dome.users.permissions import staff_required
 
 from .models import Category
@@ -51,9 +52,19 @@ def markers(partners, today) -> dict:
             ]
         )
     return {
-        "categories": dict(Category.objects.values_list("pk", "name")),
+        # Translated: the platform's own categories have English names.
+        "categories": {category.pk: str(category) for category in Category.objects.all()},
         "partners": compact,
     }
+
+
+def _commune_labels():
+    """Without tiles, the communes' names at their town halls give the markers a place (one
+    query: the métropole's 21 communes)."""
+    return [
+        {"name": commune.name, "lat": float(commune.latitude), "lon": float(commune.longitude)}
+        for commune in Commune.objects.exclude(latitude=None).exclude(longitude=None)
+    ]
 
 
 @staff_required
@@ -87,6 +98,9 @@ def partner_map(request):
             # The script builds each partner's link from this one, replacing the 0.
             "detail_url": reverse("partners:partner_detail", args=[0]),
             "tile_url": settings.MAP_TILE_URL,
+            "commune_labels": []
+            if settings.MAP_TILE_URL or not counts["mapped"]
+            else _commune_labels(),
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
     )

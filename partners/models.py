@@ -1,21 +1,51 @@
 import calendar
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Commune
 from beneficiaries.phone import display_phone
-from beneficiaries.search import fold
 from soli_dome.models import TimeStampedModel
+from soli_dome.sorting import Folded
+from soli_dome.text import fold
 from soli_dome.users.permissions import Scope, scope_of
+
+
+def is_valid_siret(siret: str) -> bool:
+    """Fourteen digits passing the Luhn check. La Poste's establishments (SIREN 356000000)
+    other than its head office follow their own rule: the sum of the digits is a multiple
+    of 5."""
+    if not re.fullmatch(r"\d{14}", siret):
+        return False
+    total = 0
+    for position, digit in enumerate(reversed(siret)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    if total % 10 == 0:
+        return True
+    return siret.startswith("356000000") and sum(int(digit) for digit in siret) % 5 == 0
+
+
+def validate_siret(value: str) -> None:
+    if not is_valid_siret(value):
+        raise ValidationError(
+            _(
+                "Un numéro SIRET a 14 chiffres et celui-ci n'est pas valide : recopiez-le "
+                "depuis l'avis de situation Sirene ou le site annuaire-entreprises.data.gouv.fr."
+            ),
+            code="invalid_siret",
+        )
 
 
 def add_months(day, months):
@@ -38,14 +68,26 @@ class Category(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        # The platform's own names are translated (partners/vocabulary.py); a
+        # coordinator's addition has no translation and shows as typed.
+        return gettext(self.name)
 
 
 class ServiceTag(models.Model):
-    """Something a partner offers (food aid, accepts the Doume, cooking workshops…)."""
+    """Something a partner offers (food aid, accepts the Doume, cooking workshops…). Some
+    tags say what a place is like rather than a service it gives ("accepts the Doume"):
+    those are not exported as data·inclusion services."""
 
     name = models.CharField(_("nom"), max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    is_service = models.BooleanField(
+        _("prestation"),
+        default=True,
+        help_text=_(
+            "Décochez pour une caractéristique du lieu (« Accepte la Doume ») : elle n'est "
+            "pas exportée comme service vers data·inclusion."
+        ),
+    )
 
     class Meta:
         verbose_name = _("service proposé")
@@ -53,7 +95,9 @@ class ServiceTag(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        # The platform's own names are translated (partners/vocabulary.py); a
+        # coordinator's addition has no translation and shows as typed.
+        return gettext(self.name)
 
 
 class AccessCondition(models.Model):
@@ -68,7 +112,9 @@ class AccessCondition(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        # The platform's own names are translated (partners/vocabulary.py); a
+        # coordinator's addition has no translation and shows as typed.
+        return gettext(self.name)
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -95,15 +141,18 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(serves_everyone=True)
 
     def search(self, text):
-        """Every word of ``text`` in the folded text, ignoring accents and case; on PostgreSQL
+        """Every word of ``text`` in the folded text or in the name of one of the partner's
+        categories, services or access conditions (as written or in the language of the
+        page: "doume" finds who accepts the Doume), ignoring accents and case; on PostgreSQL
         also a close spelling (trigram word similarity, served by the GIN index of migration
         0003), best matches first."""
         folded = fold(text)
         if not folded:
             return self
         every_word = Q()
+        vocabulary = _folded_vocabulary()
         for word in folded.split():
-            every_word &= Q(search_text__contains=word)
+            every_word &= Q(search_text__contains=word) | _offering(vocabulary, word)
         if connections[self.db].vendor != "postgresql":
             return self.filter(every_word)
         return (
@@ -163,6 +212,34 @@ class PartnerQuerySet(models.QuerySet):
             closed_until=Subquery(ongoing.values("ends_on")[:1]),
             closure_reason=Subquery(ongoing.values("reason")[:1]),
         )
+
+
+def _folded_vocabulary():
+    """For each many-to-many field of a partner, its names folded, as typed and translated,
+    by primary key: three small queries (the lists have a few dozen rows)."""
+    return {
+        field: [
+            (pk, fold(name) + " " + fold(gettext(name)))
+            for pk, name in model.objects.values_list("pk", "name")
+        ]
+        for field, model in (
+            ("categories", Category),
+            ("services", ServiceTag),
+            ("access_conditions", AccessCondition),
+        )
+    }
+
+
+def _offering(vocabulary, word):
+    """Partners with a category, service or access condition whose name contains ``word``
+    (a subquery: no duplicate rows, whatever the number of matching names)."""
+    condition = Q(pk__in=[])
+    for field, names in vocabulary.items():
+        matching = [pk for pk, name in names if word in name]
+        if matching:
+            tagged = Partner.objects.filter(**{f"{field}__in": matching}).values("pk")
+            condition |= Q(pk__in=tagged)
+    return condition
 
 
 class Partner(TimeStampedModel):
@@ -254,6 +331,23 @@ class Partner(TimeStampedModel):
         blank=True,
         help_text=_("L'identifiant de la fiche dans un autre répertoire, pour les imports."),
     )
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("14 chiffres, sans espace."),
+    )
+    accessibility_url = models.URLField(
+        _("fiche Acceslibre"),
+        max_length=300,
+        blank=True,
+        help_text=_("La page acceslibre.beta.gouv.fr qui décrit l'accessibilité du lieu."),
+    )
+    # From a data·inclusion import: the listing's page in the directory it came from, and
+    # the networks behind the structure (the schema's "reseaux_porteurs" values).
+    source_url = models.URLField(_("fiche d'origine"), max_length=300, blank=True)
+    networks = models.JSONField(_("réseaux porteurs"), default=list, blank=True)
     # Folded copy kept by save(): the name first (so that ordering by it sorts by name,
     # ignoring accents), then the address, commune and presentation. Searched with LIKE on
     # every database, and with trigrams on PostgreSQL.
@@ -373,11 +467,16 @@ class Contact(TimeStampedModel):
     role = models.CharField(_("fonction"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    may_be_named = models.BooleanField(
+        _("accepte d'être nommé·e dans l'annuaire national"),
+        default=False,
+        help_text=_("Son nom est alors exporté vers data·inclusion comme contact des services."),
+    )
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["name"]
+        ordering = [Folded("name")]
 
     def __str__(self):
         return self.name

@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Commune
 from beneficiaries.phone import display_phone, to_e164
-from beneficiaries.search import fold
+from soli_dome.text import fold
 
-from .models import AccessCondition, Category, Partner, ServiceTag
+from .models import AccessCondition, Category, Partner, ServiceTag, is_valid_siret
 
 SEPARATOR = " | "
 CSV_DELIMITER = ";"
@@ -171,6 +171,32 @@ def _validated(validator, max_length):
     return parse
 
 
+def _parse_siret(value, vocabulary):
+    text = re.sub(r"\s", "", _text(value))
+    if text and not is_valid_siret(text):
+        raise ValidationError(_("Un numéro SIRET a 14 chiffres et celui-ci n'est pas valide."))
+    return text
+
+
+def _parse_url(value, vocabulary):
+    return _validated(URLValidator(schemes=["http", "https"]), 300)(value, vocabulary)
+
+
+def _parse_networks(value, vocabulary):
+    """Networks are data·inclusion "reseaux_porteurs" values, such as "restos-du-coeur"."""
+    names = _split(value)
+    wrong = [name for name in names if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)]
+    if wrong:
+        raise ValidationError(
+            _(
+                "Donnez les réseaux comme data·inclusion les écrit, en minuscules et avec des "
+                "tirets, par exemple « restos-du-coeur » : %(wrong)s."
+            )
+            % {"wrong": ", ".join(wrong)}
+        )
+    return sorted(set(names))
+
+
 def _parse_website(value, vocabulary):
     text = _text(value)
     if text and "://" not in text:
@@ -270,6 +296,8 @@ class Column:
     many: bool = False
     example: str = ""
     xlsx_export: Callable | None = field(default=None)
+    # A file without this column (one made before it existed) imports: listings keep theirs.
+    optional_default: object = field(default=None)
 
 
 def _attr(attribute):
@@ -405,6 +433,29 @@ COLUMNS = [
         lambda partner: str(partner.review_every_months),
         _parse_months,
         example="12",
+    ),
+    Column(
+        "SIRET",
+        "siret",
+        _attr("siret"),
+        _parse_siret,
+        example="13003013300016",
+        optional_default="",
+    ),
+    Column(
+        "fiche Acceslibre",
+        "accessibility_url",
+        _attr("accessibility_url"),
+        _parse_url,
+        optional_default="",
+    ),
+    Column("fiche d'origine", "source_url", _attr("source_url"), _parse_url, optional_default=""),
+    Column(
+        "réseaux porteurs",
+        "networks",
+        lambda partner: SEPARATOR.join(partner.networks),
+        _parse_networks,
+        optional_default=[],
     ),
 ]
 
@@ -549,6 +600,7 @@ class PlannedRow:
     values: dict
     partner: Partner | None = None  # the listing it matches, if any
     action: str = "create"  # "create", "update" or "unchanged"
+    changes: list = field(default_factory=list)  # for an update, the headers that change
 
 
 @dataclass
@@ -577,6 +629,11 @@ class Plan:
     def can_import(self):
         return not self.problems and bool(self.rows)
 
+    @property
+    def changing(self):
+        """The rows that create or change a listing, in file order (for the preview)."""
+        return [row for row in self.rows if row.action != "unchanged"]
+
 
 def plan_import(table, *, kept=None, first_line=2):
     """Every row of ``table`` parsed and checked, matched to the listing it updates (on the
@@ -599,6 +656,8 @@ def _plan(plan, table, kept, first_line):
         folded = fold(column.header)
         if folded in header:
             positions[column.attribute] = header.index(folded)
+        elif column.optional_default is not None:
+            kept = {column.attribute: column.optional_default, **kept}
         elif column.attribute not in kept:
             plan.problems.append(Problem(1, column.header, _("Cette colonne manque.")))
     if plan.problems:
@@ -683,6 +742,11 @@ def _check_row(line, values, by_external_id, by_name, seen, plan, kept):
         planned.action = "create"
     elif _differs(partner, values):
         planned.action = "update"
+        planned.changes = [
+            column.header
+            for column in COLUMNS
+            if _current(partner, column.attribute) != _wanted(values, column.attribute)
+        ]
     else:
         planned.action = "unchanged"
     problems = _model_problems(line, planned)
@@ -696,7 +760,7 @@ def _kept_value(partner, attribute):
     if _COLUMN_BY_ATTRIBUTE[attribute].many:
         return list(getattr(partner, attribute).all())
     value = getattr(partner, attribute)
-    return list(value) if attribute == "publics" else value
+    return list(value) if attribute in {"publics", "networks"} else value
 
 
 def _current(partner, attribute):

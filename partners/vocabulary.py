@@ -1,47 +1,55 @@
 """The starting lists of the directory: kinds of actor (design, section 1), services offered and
 access conditions. Loaded by a data migration; coordinators extend the categories and services.
 
-The names are data, kept in French like the rest of what coordinators type.
+The names are data, kept in French like the rest of what coordinators type; the ones listed
+here are the platform's own and are translated when shown (``gettext_noop`` marks them for
+the catalogue), coordinators' additions are shown as typed.
 """
 
+from django.utils.translation import gettext_noop as _
+
 CATEGORIES = [
-    "Structures d'accompagnement social et d'intermédiation",
-    "Structures d'insertion",
-    "Universités et formation professionnelle",
-    "Foyers de jeunes travailleurs",
-    "Producteurs",
-    "Commerçants et artisans",
-    "Distributeurs alimentaires",
-    "Association de monnaie locale",
-    "Associations locales",
-    "Chercheurs et enseignants-chercheurs",
-    "Services déconcentrés de l'État",
-    "Collectivités territoriales",
+    _("Structures d'accompagnement social et d'intermédiation"),
+    _("Structures d'insertion"),
+    _("Universités et formation professionnelle"),
+    _("Foyers de jeunes travailleurs"),
+    _("Producteurs"),
+    _("Commerçants et artisans"),
+    _("Distributeurs alimentaires"),
+    _("Association de monnaie locale"),
+    _("Associations locales"),
+    _("Chercheurs et enseignants-chercheurs"),
+    _("Services déconcentrés de l'État"),
+    _("Collectivités territoriales"),
 ]
 
 SERVICES = [
-    "Aide alimentaire",
-    "Épicerie solidaire",
-    "Accepte la Doume",
-    "Prix solidaires",
-    "Produits locaux ou bio",
-    "Circuit court",
-    "Visites de ferme",
-    "Ateliers cuisine",
-    "Formation",
-    "Logement",
-    "Insertion professionnelle",
+    _("Aide alimentaire"),
+    _("Épicerie solidaire"),
+    _("Accepte la Doume"),
+    _("Prix solidaires"),
+    _("Produits locaux ou bio"),
+    _("Circuit court"),
+    _("Visites de ferme"),
+    _("Ateliers cuisine"),
+    _("Formation"),
+    _("Logement"),
+    _("Insertion professionnelle"),
 ]
 
 ACCESS_CONDITIONS = [
-    "Ouvert à tous",
-    "Sur orientation uniquement",
-    "Accès de plain-pied",
-    "Sur rendez-vous",
-    "Sur inscription",
-    "Réservé aux adhérents",
-    "Justificatif de ressources demandé",
+    _("Ouvert à tous"),
+    _("Sur orientation uniquement"),
+    _("Accès de plain-pied"),
+    _("Sur rendez-vous"),
+    _("Sur inscription"),
+    _("Réservé aux adhérents"),
+    _("Justificatif de ressources demandé"),
 ]
+
+# Services that say what a place is like rather than something it provides: they are not
+# exported as data·inclusion services.
+PLACE_FEATURES = ["Accepte la Doume", "Prix solidaires", "Produits locaux ou bio", "Circuit court"]
 
 
 def load_vocabulary(category_model, service_model, access_condition_model):
@@ -53,6 +61,12 @@ def load_vocabulary(category_model, service_model, access_condition_model):
     ):
         for position, name in enumerate(names):
             model.objects.get_or_create(name=name, defaults={"position": position})
+
+
+def mark_place_features(service_model):
+    """The starting services that are features of a place; ``service_model`` may be a
+    migration's historical model, from the one that added ``is_service``."""
+    service_model.objects.filter(name__in=PLACE_FEATURES).update(is_service=False)
 
 
 def unload_vocabulary(category_model, service_model, access_condition_model):

@@ -152,6 +152,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["soli_dome.formats"]  # English dates day/month/year too
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -24,6 +24,8 @@ class CloseFileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.beneficiary = beneficiary
         self.fields["closed_on"].initial = timezone.localdate()
+        # Radio buttons need no empty "---------" choice: the question is required.
+        self.fields["goals_outcome"].choices = ExitReview.GoalsOutcome.choices
         self.order_fields(self.Meta.fields)
 
     def clean_closed_on(self):

@@ -34,17 +34,32 @@ class StepForm(VersionedForm):
 
 
 class GoalStatusForm(forms.Form):
+    """A goal's new status. Marking it achieved while some of its steps are still to do asks
+    first: ``pending_steps`` then lists them, and the form needs ``confirmed``."""
+
     status = forms.ChoiceField(choices=Goal.Status)
+    confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, goal, **kwargs):
         super().__init__(*args, **kwargs)
         self.goal = goal
+        self.pending_steps = []
 
     def clean_status(self):
         status = self.cleaned_data["status"]
         if status == self.goal.status:
             raise forms.ValidationError(_("L'objectif est déjà dans cet état."))
         return status
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Goal.Status.ACHIEVED and not cleaned.get("confirmed"):
+            self.pending_steps = list(self.goal.steps.pending())
+            if self.pending_steps:
+                raise forms.ValidationError(
+                    _("Des actions de cet objectif sont encore à faire."), code="open_steps"
+                )
+        return cleaned
 
 
 class MoveForm(forms.Form):

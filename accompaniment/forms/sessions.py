@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accompaniment.models import Goal, Participation, Session, Theme
 from beneficiaries.models import Beneficiary
 from soli_dome.forms import VersionedForm
+from soli_dome.sorting import Folded
 from soli_dome.users.models import User
 
 MIN_DURATION, MAX_DURATION = 5, 12 * 60
@@ -62,20 +63,29 @@ class SessionContentMixin:
                     | Q(pk__in=chosen.values("pk"))
                 )
                 .select_related("beneficiary", "theme")
-                .order_by("beneficiary__first_name", "position", "pk"),
+                .order_by(Folded("beneficiary__first_name"), "position", "pk"),
             )
         self.participations = []
         if session.pk:
             self.participations = list(
                 session.participations.select_related("beneficiary").order_by(
-                    "beneficiary__last_name", "beneficiary__first_name"
+                    Folded("beneficiary__last_name"), Folded("beneficiary__first_name")
                 )
             )
+        # A session that has begun is past "expected": who came, who did not, who had warned.
+        has_begun = session.pk and (
+            session.status == Session.Status.HELD or session.starts_at <= timezone.now()
+        )
         for participation in self.participations:
+            initial = self.attendance_initial(participation)
+            if has_begun and initial == Participation.Attendance.EXPECTED:
+                initial = Participation.Attendance.PRESENT
             self.fields[self.attendance_name(participation)] = forms.ChoiceField(
                 label=str(participation.beneficiary),
-                choices=Participation.Attendance,
-                initial=self.attendance_initial(participation),
+                choices=Participation.ATTENDANCE_AFTER_THE_FACT
+                if has_begun
+                else Participation.Attendance.choices,
+                initial=initial,
             )
 
     @staticmethod
@@ -172,7 +182,7 @@ class SessionForm(SessionContentMixin, VersionedForm):
             self.fields["participants"].queryset = Beneficiary.objects.filter(
                 Q(pk__in=Beneficiary.objects.visible_to(user).followed().values("pk"))
                 | Q(pk__in=current.values("pk"))
-            ).order_by("last_name", "first_name")
+            ).order_by(Folded("last_name"), Folded("first_name"))
             self.fields["participants"].initial = [p.pk for p in participants]
         elif beneficiary is not None:
             # An individual session with the person whose page the user came from.
@@ -183,7 +193,9 @@ class SessionForm(SessionContentMixin, VersionedForm):
             del self.fields["goals"]
             participants = []
             self.fields["participants"].queryset = (
-                Beneficiary.objects.visible_to(user).followed().order_by("last_name", "first_name")
+                Beneficiary.objects.visible_to(user)
+                .followed()
+                .order_by(Folded("last_name"), Folded("first_name"))
             )
             self.initial["kind"] = Session.Kind.COLLECTIVE
             self.initial.setdefault("when", self.WHEN_PLANNED)

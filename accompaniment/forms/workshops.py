@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from accompaniment.models import Participation, Registration, Step, Theme, Workshop
 from beneficiaries.models import Beneficiary
 from partners.models import Partner
+from soli_dome.sorting import Folded
 from soli_dome.users.models import User
 
 
@@ -54,7 +55,7 @@ class WorkshopForm(forms.ModelForm):
         current = Q(pk=self.instance.host_id) if self.instance.host_id else Q()
         self.fields["host"].queryset = Partner.objects.filter(
             Q(is_archived=False) | current
-        ).order_by("name")
+        ).order_by("search_text")
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
@@ -105,15 +106,8 @@ class RegisterForm(forms.Form):
             Beneficiary.objects.visible_to(user)
             .followed()
             .exclude(pk__in=signed_up.values("beneficiary_id"))
-            .order_by("last_name", "first_name")
+            .order_by(Folded("last_name"), Folded("first_name"))
         )
-
-
-ATTENDANCE_CHOICES = [
-    (value, label)
-    for value, label in Participation.Attendance.choices
-    if value != Participation.Attendance.EXPECTED
-]
 
 
 class AttendanceForm(forms.Form):
@@ -127,7 +121,7 @@ class AttendanceForm(forms.Form):
             recorded = registration.attendance
             self.fields[self._name(registration)] = forms.ChoiceField(
                 label=str(registration.beneficiary),
-                choices=ATTENDANCE_CHOICES,
+                choices=Participation.ATTENDANCE_AFTER_THE_FACT,
                 initial=(
                     recorded
                     if recorded and recorded != Participation.Attendance.EXPECTED

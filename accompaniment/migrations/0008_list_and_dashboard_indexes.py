@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accompaniment', '0007_support'),
-        ('beneficiaries', '0006_list_sort_and_filter_indexes'),
+        ('beneficiaries', '0007_list_sort_and_filter_indexes'),
         ('partners', '0004_import_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
@@ -22,7 +23,9 @@ class Theme(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        # The design's themes are translated (accompaniment/vocabulary.py); a theme a
+        # coordinator added shows as typed.
+        return gettext(self.name)
 
 
 def visible_files_filter(user, path):

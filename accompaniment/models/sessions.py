@@ -133,6 +133,9 @@ class Participation(models.Model):
         ABSENT = "absent", _("Absent·e")
         EXCUSED = "excused", _("Excusé·e")
 
+    # Once a session or a workshop has begun, a person came, did not, or had warned.
+    ATTENDANCE_AFTER_THE_FACT = [choice for choice in Attendance.choices if choice[0] != "expected"]
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participations")
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.PROTECT, related_name="participations"

@@ -171,7 +171,10 @@ def update_step(*, form, by):
 
 @transaction.atomic
 def set_step_done(*, step, done, by):
+    """Tick or untick a step; the first step done starts its goal if it was still to start."""
     step.set_done(done)
+    if done and step.goal.status == Goal.Status.TO_START:
+        change_goal_status(goal=step.goal, status=Goal.Status.IN_PROGRESS, by=by)
     record_file_change(
         by, step.goal.beneficiary, f"plan: step #{step.pk} {'done' if done else 'to do'}"
     )
@@ -277,7 +280,7 @@ def session_entries(beneficiary, *, user, limit):
         details = []
         if session.place:
             details.append((_("Lieu"), session.place))
-        themes = ", ".join(theme.name for theme in session.themes.all())
+        themes = ", ".join(str(theme) for theme in session.themes.all())
         if themes:
             details.append((_("Thèmes"), themes))
         if session.status == Session.Status.HELD:
@@ -397,7 +400,7 @@ def referral_entries(beneficiary, *, user, limit):
         inbound = referral.direction == Referral.Direction.INBOUND
         details = []
         if referral.theme_id:
-            details.append((_("Besoin"), referral.theme.name))
+            details.append((_("Besoin"), str(referral.theme)))
         if referral.refusal_reason:
             details.append((_("Motif du refus"), referral.refusal_reason))
         if referral.partner_answer:

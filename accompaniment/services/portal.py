@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accompaniment.models import Goal, Referral, Registration, Session, Support, Workshop
 from beneficiaries.models import Assignment, Beneficiary
 from partners.models import Partner
+from soli_dome.sorting import Folded
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -107,7 +108,7 @@ def accompaniers_of(user):
     return (
         Assignment.objects.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
         .select_related("accompanier")
-        .order_by("-is_primary", "accompanier__last_name")
+        .order_by("-is_primary", Folded("accompanier__last_name"))
     )
 
 
@@ -153,7 +154,7 @@ def good_addresses(user, beneficiary, *, today=None):
         .with_current_closure(today)
         .select_related("commune")
         .prefetch_related("services", "categories")
-        .order_by("name")
+        .order_by("search_text")
     )
     origin = _position_of(beneficiary.commune)
     for partner in partners:
@@ -241,7 +242,7 @@ def personal_data(user):
         "plan": [
             {
                 "goal": goal.title,
-                "theme": goal.theme.name,
+                "theme": str(goal.theme),
                 "status": goal.get_status_display(),
                 "target_date": _date(goal.target_date),
                 "steps": [
@@ -286,7 +287,7 @@ def personal_data(user):
         "referrals": [
             {
                 "partner": referral.partner.name,
-                "need": referral.theme.name if referral.theme else "",
+                "need": str(referral.theme) if referral.theme else "",
                 "shared": [str(label) for label in referral.shared_field_labels()],
                 "sent_at": timezone.localtime(referral.sent_at).isoformat(),
                 "status": referral.get_status_display(),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accompaniment import reminders
-from accompaniment.models import Participation, Registration, Session, Workshop
+from accompaniment.models import Goal, Participation, Registration, Session, Workshop
 from beneficiaries.models import Beneficiary
 from soli_dome.audit.models import AuditEntry, record
 
@@ -230,6 +230,8 @@ def tick_steps(*, workshop, steps, by):
     for step in steps:
         if not step.is_done:
             step.set_done(True, on=day)
+        if step.goal.status == Goal.Status.TO_START:  # as when a step is ticked on the plan
+            step.goal.change_status(Goal.Status.IN_PROGRESS, by=by)
         session.goals.add(step.goal)
         touched.setdefault(step.goal.beneficiary, []).append(step.pk)
     for beneficiary, step_ids in touched.items():

@@ -85,6 +85,8 @@ def events_between(viewer, owner, first_day, last_day):
         .led_by(owner)
         .between(start, end)
         .exclude(status=Session.Status.CANCELLED)
+        # A held workshop is also a session: the workshop's own event stands for both.
+        .exclude(workshop__organiser=owner)
         .prefetch_related(
             Prefetch("participations", queryset=Participation.objects.select_related("beneficiary"))
         )
@@ -113,6 +115,7 @@ def events_between(viewer, owner, first_day, last_day):
             detail=w.place,
             url=w.get_absolute_url(),
             is_workshop=True,
+            status_label=w.get_status_display() if w.status == Workshop.Status.HELD else "",
         )
         for w in workshops
     ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import Goal, Participation, Referral, Session, Step, Workshop
 from beneficiaries.models import Assignment, Beneficiary, DeletionRequest
+from soli_dome.sorting import Folded
 from soli_dome.users.models import User
 from soli_dome.users.permissions import staff_required
 
@@ -65,7 +66,7 @@ def dashboard(request):
         without_contact=Count("pk", filter=no_contact),
         without_primary=Count("pk", filter=without_primary),
     )
-    without_contact = files.filter(no_contact).order_by("last_contact_on", "last_name")
+    without_contact = files.filter(no_contact).order_by("last_contact_on", Folded("last_name"))
     goals_due = (
         Goal.objects.open()
         .filter(
@@ -106,7 +107,7 @@ def dashboard(request):
         .order_by("sent_at")[:DASHBOARD_LIST_SIZE],
     }
     if user.is_coordinator:
-        context["without_primary"] = files.filter(without_primary).order_by("last_name")[
+        context["without_primary"] = files.filter(without_primary).order_by(Folded("last_name"))[
             :DASHBOARD_LIST_SIZE
         ]
         context["without_primary_count"] = counts["without_primary"]

@@ -170,6 +170,8 @@ def goal_update(request, pk):
 def goal_status(request, pk):
     goal = _goal(request, pk)
     form = GoalStatusForm(request.POST, goal=goal)
+    if not form.is_valid() and form.pending_steps:
+        return _confirm_achieved(request, goal, form.pending_steps)
     if not form.is_valid():
         # Only a stale page can send this (the buttons offer the other states).
         notice = " ".join(form.errors.get("status", []))
@@ -180,6 +182,16 @@ def goal_status(request, pk):
     status = form.cleaned_data["status"]
     services.change_goal_status(goal=goal, status=status, by=request.user)
     return _plan_done(request, goal.beneficiary, str(STATUS_NOTICES[status]) % {"goal": goal})
+
+
+def _confirm_achieved(request, goal, pending_steps):
+    """The question before marking achieved a goal with steps to do: inside the goal with
+    htmx, on its own page otherwise."""
+    context = {"goal": goal, "beneficiary": goal.beneficiary, "pending_steps": pending_steps}
+    if request.htmx:
+        response = render(request, "accompaniment/includes/_goal_achieved_confirm.html", context)
+        return _vary(reswap(retarget(response, f"#goal-{goal.pk}-confirm"), "innerHTML"))
+    return _vary(render(request, "accompaniment/goal_achieved_confirm.html", context))
 
 
 @staff_required

@@ -252,12 +252,18 @@ def portal_workshop_register(request, pk):
 
 
 @beneficiary_required
-@require_POST
 def portal_workshop_unregister(request, pk):
+    """Asks first ("you are no longer coming?"), then frees the place."""
     registration = get_object_or_404(
         Registration.objects.visible_to(request.user).active().select_related("workshop"),
         workshop_id=pk,
     )
+    if request.method != "POST":
+        return render(
+            request,
+            "accompaniment/portal_workshop_unregister.html",
+            {"registration": registration, "workshop": registration.workshop},
+        )
     try:
         workshop_services.unregister(registration=registration, by=request.user)
     except ValidationError as error:
@@ -282,7 +288,7 @@ def portal_addresses(request):
             "name": partner.name,
             "lat": float(partner.latitude),
             "lon": float(partner.longitude),
-            "categories": [service.name for service in partner.services.all()],
+            "categories": [str(service) for service in partner.services.all()],
             "closed_until": date_format(partner.closed_until, "j F Y")
             if partner.closed_until
             else "",

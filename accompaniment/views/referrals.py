@@ -8,14 +8,30 @@ from django.views.decorators.http import require_http_methods
 from accompaniment.forms.referrals import InboundReferralForm, PartnerAnswerForm, ReferralForm
 from accompaniment.models import Referral
 from accompaniment.services import referrals as services
+from accompaniment.services.plans import file_is_open
 from beneficiaries.models import Beneficiary
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.users.permissions import staff_required
 
 
+def _open_file_or_notice(request, pk):
+    """The file to refer from, or None (with a message) when it is closed: a closed file
+    sends nobody anywhere until it is reopened."""
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    if file_is_open(beneficiary):
+        return beneficiary
+    messages.error(
+        request,
+        _("Ce dossier est clos : rouvrez-le pour orienter la personne ou noter une orientation."),
+    )
+    return None
+
+
 @staff_required
 def referral_create(request, pk):
-    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    beneficiary = _open_file_or_notice(request, pk)
+    if beneficiary is None:
+        return redirect("beneficiaries:beneficiary_detail", pk=pk)
     form = ReferralForm(request.POST or None, beneficiary=beneficiary, user=request.user)
     if request.method == "POST" and form.is_valid():
         referral = services.create_referral(beneficiary=beneficiary, form=form, by=request.user)
@@ -33,7 +49,9 @@ def referral_create(request, pk):
 
 @staff_required
 def referral_inbound_create(request, pk):
-    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    beneficiary = _open_file_or_notice(request, pk)
+    if beneficiary is None:
+        return redirect("beneficiaries:beneficiary_detail", pk=pk)
     form = InboundReferralForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         referral = services.record_inbound_referral(

@@ -25,6 +25,8 @@ from accompaniment.services.workshops import (
     update_workshop,
 )
 from beneficiaries.models import Beneficiary
+from soli_dome.sorting import Folded
+from soli_dome.text import fold
 from soli_dome.users.permissions import staff_required
 
 PAGE_SIZE = 25
@@ -122,8 +124,8 @@ def _steps_served(workshop, user):
         )
         .select_related("goal__beneficiary", "goal__theme")
         .order_by(
-            "goal__beneficiary__last_name",
-            "goal__beneficiary__first_name",
+            Folded("goal__beneficiary__last_name"),
+            Folded("goal__beneficiary__first_name"),
             "goal__beneficiary_id",
             "goal__position",
             "goal_id",
@@ -230,12 +232,18 @@ def workshop_register(request, pk):
 
 
 @staff_required
-@require_POST
 def registration_cancel(request, pk):
+    """Asks first, then unregisters the person (the first one waiting gets the place)."""
     registrations = Registration.objects.filter(
         beneficiary__in=Beneficiary.objects.visible_to(request.user).values("pk")
     ).select_related("workshop", "beneficiary")
     registration = get_object_or_404(registrations, pk=pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "accompaniment/registration_cancel.html",
+            {"registration": registration, "workshop": registration.workshop},
+        )
     try:
         promoted = unregister(registration=registration, by=request.user)
     except ValidationError as error:
@@ -253,7 +261,7 @@ def workshop_sheet(request, pk):
     workshop = _get_workshop(request, pk)
     registered, _waiting = _registration_rows(workshop, request.user)
     named = [row for row in registered if row["beneficiary"]]
-    named.sort(key=lambda row: str(row["beneficiary"].last_name).lower())
+    named.sort(key=lambda row: fold(row["beneficiary"].last_name))
     hidden = [row for row in registered if not row["beneficiary"]]
     return render(
         request,
@@ -276,7 +284,7 @@ def workshop_attendance(request, pk):
         registered.filter(beneficiary__in=Beneficiary.objects.visible_to(request.user).values("pk"))
         .select_related("beneficiary")
         .annotate(attendance=Subquery(attendance))
-        .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
+        .order_by(Folded("beneficiary__last_name"), Folded("beneficiary__first_name"), "pk")
     )
     data = request.POST if request.method == "POST" else None
     form = AttendanceForm(data, registrations=listed)

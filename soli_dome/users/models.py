@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from soli_dome.sorting import Folded
+
 
 class UserManager(DjangoUserManager):
     """Users log in with their e-mail address; there is no username."""
@@ -60,7 +62,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("utilisateur·rice")
         verbose_name_plural = _("utilisateur·rices")
-        ordering = ["last_name", "first_name", "email"]
+        ordering = [Folded("last_name"), Folded("first_name"), "email"]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

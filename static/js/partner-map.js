@@ -74,6 +74,36 @@
     } else {
       map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
     }
+    if (!labels.tileUrl) {
+      placeCommunes(map);
+    }
+  }
+
+  // Without tiles, the communes' names at their town halls: something to place the markers
+  // against. Tooltips, not markers: they take no focus and no click, and screen readers skip
+  // them (the list beside the map names each partner's commune).
+  function placeCommunes(map) {
+    var communes = document.getElementById("commune-labels");
+    if (!communes) {
+      return;
+    }
+    // Beneath the markers and their shadows, so that no name hides a marker.
+    map.createPane("communes").style.zIndex = 450;
+    JSON.parse(communes.textContent).forEach(function (commune) {
+      var name = document.createElement("span");
+      name.textContent = commune.name;
+      var tooltip = L.tooltip({
+        permanent: true,
+        direction: "center",
+        className: "commune-label",
+        interactive: false,
+        pane: "communes",
+      })
+        .setLatLng([commune.lat, commune.lon])
+        .setContent(name)
+        .addTo(map);
+      tooltip.getElement().setAttribute("aria-hidden", "true");
+    });
   }
 
   fetch(labels.markersUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })

@@ -192,3 +192,34 @@ def test_a_busy_day_of_the_month_shows_its_first_events_and_links_to_its_week(
         2,
         True,
     )
+
+
+def held_workshop(accompanier, beneficiary_of, starts_at):
+    """A workshop whose attendance was taken: it became a held collective session too."""
+    from accompaniment.models import Participation
+    from accompaniment.services.workshops import register, take_attendance
+
+    workshop = WorkshopFactory(organiser=accompanier, title="Soupes de saison", starts_at=starts_at)
+    person = beneficiary_of(accompanier)
+    register(workshop=workshop, beneficiary=person, by=accompanier)
+    take_attendance(
+        workshop=workshop, attendance={person.pk: Participation.Attendance.PRESENT}, by=accompanier
+    )
+    return workshop
+
+
+def test_a_held_workshop_shows_once_in_the_week(client, accompanier, beneficiary_of):
+    last_monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 7)
+    held_workshop(accompanier, beneficiary_of, at(last_monday, 18))
+    client.force_login(accompanier)
+    response = client.get(reverse("accompaniment:calendar_week"), {"date": last_monday.isoformat()})
+    events = [event for day in response.context["days"] for event in day.events]
+    assert [(event.title, event.is_workshop) for event in events] == [("Soupes de saison", True)]
+    assert events[0].status_label == "Réalisé"
+
+
+def test_a_held_workshop_is_one_event_of_the_calendar_feed(accompanier, beneficiary_of):
+    from accompaniment.calendar_feed import feed_events
+
+    held_workshop(accompanier, beneficiary_of, timezone.now() - datetime.timedelta(days=3))
+    assert len(feed_events(accompanier)) == 1

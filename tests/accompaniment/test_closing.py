@@ -1,5 +1,7 @@
 """Closing a file stops what the platform would still tell the person."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -67,3 +69,19 @@ def test_the_close_page_says_what_happens_to_messages_and_sessions(
     client.force_login(accompanier)
     page = client.get(reverse("accompaniment:file_close", args=[person.pk])).text
     assert "Les séances individuelles prévues restent sur le dossier" in page
+
+
+def test_the_goals_outcome_offers_only_real_answers_none_chosen(
+    client, accompanier, beneficiary_of
+):
+    file = beneficiary_of(accompanier)
+    client.force_login(accompanier)
+    page = client.get(reverse("accompaniment:file_close", args=[file.pk])).content.decode()
+    radios = re.findall(r'<input[^>]*name="goals_outcome"[^>]*>', page)
+    assert [re.search(r'value="([^"]*)"', radio).group(1) for radio in radios] == [
+        "all",
+        "some",
+        "none",
+    ]
+    assert not any("checked" in radio for radio in radios)
+    assert "---------" not in page

@@ -191,3 +191,55 @@ def test_the_default_period_of_a_leap_day_starts_the_next_day_a_year_before():
 
     period = Period.year_to(datetime.date(2028, 2, 29))
     assert (period.start, period.end) == (datetime.date(2027, 3, 1), datetime.date(2028, 2, 29))
+
+
+def exported(client, table, **query):
+    response = client.get(reverse("accompaniment:network_export", args=[table]), query)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return [line.split(";") for line in text.splitlines()]
+
+
+def test_the_partner_table_exports_as_the_page_shows_it(client, coordinator, network):
+    client.force_login(coordinator)
+    header, *rows = exported(client, "acteurs")
+    assert header[:5] == ["Acteur", "Catégories", "Commune", "Partenariat", "Orientations envoyées"]
+    row = dict(zip(header, next(r for r in rows if r[0] == "Épicerie du Port"), strict=True))
+    assert (row["Orientations envoyées"], row["Acceptées"], row["Taux d'acceptation (%)"]) == (
+        "4",
+        "2",
+        "67",
+    )
+    assert (row["Délai moyen de réponse (jours)"], row["Dernier contact"]) == ("2,7", "04/05/2026")
+
+
+def test_the_category_table_exports_for_the_chosen_period(client, coordinator, network):
+    client.force_login(coordinator)
+    start = (timezone.localdate() - datetime.timedelta(days=500)).isoformat()
+    end = timezone.localdate().isoformat()
+    header, *rows = exported(client, "categories", start=start, end=end)
+    row = dict(
+        zip(header, rows[[r[0] for r in rows].index(str(network.categories.get()))], strict=True)
+    )
+    assert (row["Acteurs"], row["Orientations envoyées"]) == ("1", "5")
+
+
+def test_the_page_links_each_table_to_its_export_with_the_period(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get(URL, {"start": "2026-01-01", "end": "2026-06-30"}).content.decode()
+    for table in ("categories", "acteurs"):
+        url = reverse("accompaniment:network_export", args=[table])
+        assert f'href="{url}?start=2026-01-01&amp;end=2026-06-30"' in page
+
+
+@pytest.mark.parametrize("persona", ["accompanier", "beneficiary_user"])
+def test_only_coordinators_export_the_network(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("accompaniment:network_export", args=["acteurs"])
+    assert client.get(url).status_code == 404
+
+
+def test_an_unknown_table_is_404(client, coordinator):
+    client.force_login(coordinator)
+    url = reverse("accompaniment:network_export", args=["beneficiaires"])
+    assert client.get(url).status_code == 404

@@ -314,7 +314,7 @@ def test_the_plan_panel_offers_reordering_as_htmx_enhanced_forms(client, accompa
     page = client.get(file.get_absolute_url()).text
     move = reverse("accompaniment:goal_move", args=[first.pk])
     assert f'<form method="post" action="{move}"' in page
-    assert f'hx-post="{move}" hx-target="#plan" hx-swap="outerHTML"' in page
+    assert f'data-hx-post="{move}" data-hx-target="#plan" data-hx-swap="outerHTML"' in page
     assert f'id="goal-{first.pk}-down"' in page
     assert f'id="goal-{first.pk}-up"' not in page
 
@@ -432,3 +432,57 @@ def test_a_reopened_files_plan_can_change_again(client, accompanier, file, step)
     client.post(reverse("accompaniment:step_toggle", args=[step.pk]), {"done": "1"})
     step.refresh_from_db()
     assert step.is_done
+
+
+def test_marking_a_goal_achieved_with_open_steps_asks_first(client, accompanier, file, goal, step):
+    client.force_login(accompanier)
+    url = reverse("accompaniment:goal_status", args=[goal.pk])
+    response = client.post(url, {"status": "achieved"})
+    assert response.status_code == 200
+    assert "encore une action à faire" in response.text and "Acheter une poêle" in response.text
+    goal.refresh_from_db()
+    assert goal.status == Goal.Status.TO_START
+    response = client.post(url, {"status": "achieved", "confirmed": "1"})
+    assert response.url == plan_url(file)
+    goal.refresh_from_db()
+    assert goal.status == Goal.Status.ACHIEVED
+
+
+def test_with_htmx_the_question_opens_inside_the_goal(client, accompanier, goal, step):
+    client.force_login(accompanier)
+    url = reverse("accompaniment:goal_status", args=[goal.pk])
+    response = client.post(url, {"status": "achieved"}, **HTMX)
+    assert response["HX-Retarget"] == f"#goal-{goal.pk}-confirm"
+    assert "<html" not in response.text and 'name="confirmed"' in response.text
+    goal.refresh_from_db()
+    assert goal.status == Goal.Status.TO_START
+
+
+def test_a_goal_whose_steps_are_done_is_achieved_at_once(client, accompanier, goal):
+    StepFactory(goal=goal, done=True)
+    client.force_login(accompanier)
+    client.post(reverse("accompaniment:goal_status", args=[goal.pk]), {"status": "achieved"})
+    goal.refresh_from_db()
+    assert goal.status == Goal.Status.ACHIEVED
+
+
+def test_ticking_a_step_of_a_goal_to_start_moves_the_goal_in_progress(client, accompanier, step):
+    client.force_login(accompanier)
+    client.post(reverse("accompaniment:step_toggle", args=[step.pk]), {"done": "1"})
+    step.goal.refresh_from_db()
+    assert step.goal.status == Goal.Status.IN_PROGRESS
+    change = step.goal.changes.get()
+    assert (change.from_status, change.to_status, change.by) == (
+        "to_start",
+        "in_progress",
+        accompanier,
+    )
+
+
+def test_unticking_a_step_leaves_the_goal_in_progress(client, accompanier, goal):
+    goal.change_status(Goal.Status.IN_PROGRESS, by=accompanier)
+    step = StepFactory(goal=goal, done=True)
+    client.force_login(accompanier)
+    client.post(reverse("accompaniment:step_toggle", args=[step.pk]), {"done": "0"})
+    goal.refresh_from_db()
+    assert goal.status == Goal.Status.IN_PROGRESS

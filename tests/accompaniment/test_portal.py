@@ -484,3 +484,17 @@ def test_coordinator_dashboard_queries_do_not_grow_with_deletion_requests(
     for _number in range(4):
         DeletionRequest.objects.create(beneficiary=beneficiary_of(accompanier))
     assert _queries(client, reverse("accompaniment:dashboard")) == few
+
+
+def test_unregistering_asks_for_confirmation_first(logged_in, me):
+    workshop = WorkshopFactory(title="Marché et Doume")
+    RegistrationFactory(workshop=workshop, beneficiary=me)
+    page = logged_in.get(reverse("accompaniment:portal_workshops")).content.decode()
+    url = reverse("accompaniment:portal_workshop_unregister", args=[workshop.pk])
+    assert f'href="{url}"' in page  # a link to the question, not a button that acts
+    question = logged_in.get(url)
+    assert question.status_code == 200
+    assert "Vous ne venez plus à « Marché et Doume » ?" in question.content.decode()
+    assert Registration.objects.active().filter(workshop=workshop, beneficiary=me).exists()
+    logged_in.post(url)
+    assert not Registration.objects.active().filter(workshop=workshop, beneficiary=me).exists()

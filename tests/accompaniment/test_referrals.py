@@ -193,6 +193,22 @@ def test_beneficiary_page_has_the_referral_button(client, accompanier, beneficia
     assert reverse("accompaniment:referral_create", args=[beneficiary.pk]) in page
 
 
+@pytest.mark.parametrize("view", ["referral_create", "referral_inbound_create"])
+def test_a_closed_file_offers_no_referral_and_refuses_one(
+    client, accompanier, beneficiary_of, view
+):
+    beneficiary = beneficiary_of(accompanier)
+    beneficiary.close(on=beneficiary.entry_date, reason="moved")
+    client.force_login(accompanier)
+    page = client.get(beneficiary.get_absolute_url()).content.decode()
+    assert "Orienter vers un partenaire" not in page
+    url = reverse(f"accompaniment:{view}", args=[beneficiary.pk])
+    response = client.post(url, {"partner": PartnerFactory().pk}, follow=True)
+    assert response.redirect_chain[-1][0] == beneficiary.get_absolute_url()
+    assert "Ce dossier est clos" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
 # Access matrix on the staff pages -----------------------------------------------------------
 
 

@@ -456,3 +456,38 @@ def test_the_sessions_page_proposes_a_collective_session(client, accompanier):
     client.force_login(accompanier)
     form = client.get(reverse("accompaniment:session_create")).context["form"]
     assert form["kind"].value() == Session.Kind.COLLECTIVE
+
+
+def attendance_options(client, url):
+    page = client.get(url).content.decode()
+    select = page.split('name="attendance_', 1)[1].split("</select>", 1)[0]
+    return [label.strip() for label in __import__("re").findall(r">([^<]+)</option>", select)]
+
+
+@pytest.mark.parametrize("view", ["session_update", "session_record"])
+def test_a_past_sessions_attendance_does_not_offer_expected(
+    client, accompanier, beneficiary_of, view
+):
+    person = beneficiary_of(accompanier)
+    started = timezone.now() - datetime.timedelta(hours=3)
+    session = SessionFactory(accompanier=accompanier, participants=[person], starts_at=started)
+    client.force_login(accompanier)
+    options = attendance_options(client, reverse(f"accompaniment:{view}", args=[session.pk]))
+    assert options == ["Présent·e", "Absent·e", "Excusé·e"]
+
+
+def test_a_held_session_edited_keeps_no_expected_choice(client, accompanier, beneficiary_of):
+    session = SessionFactory(accompanier=accompanier, participants=[beneficiary_of(accompanier)])
+    Session.objects.filter(pk=session.pk).update(
+        status=Session.Status.HELD, starts_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    client.force_login(accompanier)
+    url = reverse("accompaniment:session_update", args=[session.pk])
+    assert "Attendu·e" not in attendance_options(client, url)
+
+
+def test_a_coming_sessions_attendance_still_offers_expected(client, accompanier, beneficiary_of):
+    session = SessionFactory(accompanier=accompanier, participants=[beneficiary_of(accompanier)])
+    client.force_login(accompanier)
+    url = reverse("accompaniment:session_update", args=[session.pk])
+    assert attendance_options(client, url)[0] == "Attendu·e"

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accompaniment.models import Participation, Registration, Session, Workshop
+from accompaniment.models import Goal, Participation, Registration, Session, Workshop
 from accompaniment.services.workshops import register, take_attendance, unregister
 from soli_dome.audit.models import AuditEntry
 from tests.accompaniment.factories import (
@@ -412,6 +412,8 @@ def test_attendance_offers_then_ticks_the_chosen_steps(
     assert (chosen.is_done, chosen.done_on) == (True, timezone.localdate(held_yesterday.starts_at))
     assert left.is_done is False
     assert list(Session.objects.get().goals.all()) == [goal]
+    goal.refresh_from_db()
+    assert goal.status == Goal.Status.IN_PROGRESS  # its first step done: the goal has started
 
 
 def test_a_step_of_an_absent_person_cannot_be_ticked(
@@ -481,3 +483,21 @@ def test_a_missing_attendance_gets_a_message_next_to_the_person(
     response = client.post(reverse("accompaniment:workshop_attendance", args=[held_yesterday.pk]))
     assert response.context["form"].errors[f"attendance_{person.pk}"]
     assert not Session.objects.exists()
+
+
+def test_staff_unregistering_a_person_asks_for_confirmation_first(
+    client, workshop, accompanier, beneficiary_of
+):
+    registration = RegistrationFactory(
+        workshop=workshop, beneficiary=beneficiary_of(accompanier, first_name="Inès")
+    )
+    client.force_login(accompanier)
+    url = reverse("accompaniment:registration_cancel", args=[registration.pk])
+    assert f'href="{url}"' in client.get(workshop.get_absolute_url()).content.decode()
+    question = client.get(url)
+    assert question.status_code == 200 and "Désinscrire Inès" in question.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.REGISTERED
+    client.post(url)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED

@@ -125,3 +125,35 @@ def test_accompanier_cannot_read_the_access_log(client, accompanier, beneficiary
     client.force_login(accompanier)
     url = reverse("beneficiaries:beneficiary_access_log", args=[file.pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_birth_date_in_the_future_is_refused_next_to_the_field(client, accompanier):
+    client.force_login(accompanier)
+    later = form_data(birth_date=datetime.date(timezone.localdate().year + 4, 1, 1).isoformat())
+    response = client.post(reverse("beneficiaries:beneficiary_create"), later)
+    assert response.context["form"].errors["birth_date"] == [
+        "La date de naissance ne peut pas être dans le futur."
+    ]
+    assert not Beneficiary.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("existing", "criterion"),
+    [
+        ({"phone": "+33611223344"}, "même téléphone"),
+        ({"phone": "", "email": "zoe@example.org"}, "même e-mail"),
+        ({"phone": "", "first_name": "Zoé", "last_name": "Aubert"}, "même nom et même date"),
+    ],
+)
+def test_the_duplicate_warning_says_which_criterion_matched(
+    client, accompanier, beneficiary_of, existing, criterion
+):
+    today = timezone.localdate()
+    beneficiary_of(accompanier, birth_date=today.replace(year=today.year - 20, day=1), **existing)
+    client.force_login(accompanier)
+    data = form_data(email="zoe@example.org")
+    response = client.post(reverse("beneficiaries:beneficiary_create"), data)
+    warning = response.text.split("Doublon possible", 1)[1].split("</ul>", 1)[0]
+    assert criterion in warning
+    others = {"même téléphone", "même e-mail", "même nom et même date"} - {criterion}
+    assert not any(other in warning for other in others)

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,13 @@ def test_follow_up_queries_do_not_grow_with_the_number_of_files(client, coordina
 def test_accompanier_gets_404_on_follow_up(client, accompanier):
     client.force_login(accompanier)
     assert client.get(reverse("beneficiaries:follow_up")).status_code == 404
+
+
+def test_a_person_in_both_follow_up_tables_has_two_distinct_labelled_selects(client, coordinator):
+    unassigned = BeneficiaryFactory(last_contact_on=None)  # no primary, and never contacted
+    client.force_login(coordinator)
+    page = client.get(reverse("beneficiaries:follow_up")).content.decode()
+    ids = re.findall(rf'<select[^>]* id="([^"]*{unassigned.pk})"', page)
+    assert len(ids) == 2 and len(set(ids)) == 2
+    for select_id in ids:
+        assert f'<label class="visually-hidden" for="{select_id}">' in page

@@ -46,7 +46,8 @@ def coordinator_imports_the_partner(page, live_server):
     import_file(page, [good, bad])
     expect(page.get_by_role("definition").first).to_have_text("2")  # listings to create
     page.get_by_role("button", name="Confirmer l'import").click()
-    expect(page.get_by_role("main")).to_contain_text("Import terminé : 2 fiche(s) créée(s)")
+    expect(page.get_by_role("main")).to_contain_text("Import terminé : 2 fiches créées")
+    expect(page.locator(".messages")).to_be_focused()  # not the top of the page
     page.get_by_role("button", name="Claire").click()  # the coordinator's account menu
     page.get_by_role("button", name="Se déconnecter").click()
 
@@ -157,7 +158,7 @@ def test_a_large_file_imports_in_the_background(page, live_server, demo, monkeyp
     page.get_by_role("button", name="Confirmer l'import").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Import en arrière-plan")
-    expect(page.get_by_role("main")).to_contain_text("Import terminé : 3 fiche(s) créée(s)")
+    expect(page.get_by_role("main")).to_contain_text("Import terminé : 3 fiches créées")
     assert_no_serious_axe_violations(page)
 
 
@@ -170,7 +171,7 @@ def test_the_progress_bar_follows_a_running_import(page, live_server, demo, sett
     import_jobs.write_progress(job, 40, 100)
     login(page, live_server, COORDINATOR)
     page.goto(live_server.url + job.get_absolute_url())
-    bar = page.get_by_role("progressbar", name="Import en cours : 40 ligne(s) sur 100.")
+    bar = page.get_by_role("progressbar", name="Import en cours : 40 lignes sur 100.")
     expect(bar).to_have_attribute("value", "40")
     assert_no_serious_axe_violations(page)
 
@@ -178,4 +179,4 @@ def test_the_progress_bar_follows_a_running_import(page, live_server, demo, sett
     import_jobs.write_progress(job, 80, 100)
     expect(page.get_by_role("progressbar")).to_have_attribute("value", "80")
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, created_count=100)
-    expect(page.get_by_role("main")).to_contain_text("Import terminé : 100 fiche(s) créée(s)")
+    expect(page.get_by_role("main")).to_contain_text("Import terminé : 100 fiches créées")

@@ -25,6 +25,9 @@ def test_accompanier_sees_the_directory_on_the_map(page, live_server, demo, sett
     markers = page.locator("#partner-map .leaflet-marker-icon")
     expect(markers).to_have_count(mapped.count())
     expect(page.get_by_role("main")).to_contain_text("Aucun fond de carte")
+    # Without tiles, the communes' names give the markers a place.
+    expect(page.locator("#partner-map .commune-label")).to_have_count(21)
+    expect(page.locator("#partner-map .commune-label", has_text="Cébazat")).to_be_visible()
     assert_no_serious_axe_violations(page)
 
     # A marker opens, from the keyboard, a popup that leads to the partner's page. (Markers

@@ -98,13 +98,19 @@ def test_services_export_gives_one_service_per_offer_with_its_themes(client, coo
     assert (
         service["structure_id"],
         service["nom"],
+        service["type"],
         service["thematiques"],
         service["publics"],
+        service["frais"],
+        service["modes_accueil"],
     ) == (
         "EPI-1",
         "Aide alimentaire",
-        ["gestion-financiere--obtenir-une-aide-alimentaire"],
+        "aide-materielle",
+        ["equipement-et-alimentation--alimentation"],
         ["jeunes"],
+        "payant",
+        ["en-presentiel"],
     )
 
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partners.models import Partner
+from partners.transfer import HEADERS
 from tests.partners.factories import PartnerFactory
 from tests.partners.transfer_helpers import csv_file, row, xlsx_file
 from tests.users.factories import UserFactory
@@ -46,7 +47,7 @@ def test_confirm_imports_every_row(client, coordinator):
     client.force_login(coordinator)
     _preview, confirm = upload(client, csv_file([row(nom="Ferme A"), row(nom="Ferme B")]))
     response = client.post(confirm, follow=True)
-    assert "2 fiche(s) créée(s)" in response.content.decode()
+    assert "Import terminé : 2 fiches créées." in response.content.decode()
     partner = Partner.objects.get(name="Ferme A")
     assert partner.commune.insee_code == "63113"
     assert partner.phone == "+33473123456"
@@ -191,3 +192,80 @@ def test_a_second_confirmation_while_the_first_imports_writes_nothing(
     (stored.parent / f"{stored.name}.lock").touch()  # the first click is importing
     response = client.post(confirm, follow=True)
     assert not Partner.objects.exists() and "Ce fichier est déjà en cours" in response.text
+
+
+def test_a_file_made_before_the_siret_column_still_imports_and_keeps_the_siret(client, coordinator):
+    PartnerFactory(name="Ferme A", siret="13003013300016", postal_code="63000", commune=None)
+    client.force_login(coordinator)
+    older = ["SIRET", "fiche Acceslibre", "fiche d'origine", "réseaux porteurs"]
+    headers = [header for header in HEADERS if header not in older]
+    values = row(nom="Ferme A", code_INSEE_commune="", tarifs="Gratuit")
+    cells = dict(zip(HEADERS, values, strict=True))
+    content = ";".join(headers) + "\n" + ";".join(cells[h] for h in headers) + "\n"
+    preview, confirm = upload(client, SimpleUploadedFile("acteurs.csv", content.encode()))
+    assert (preview.context["plan"].problems, preview.context["plan"].to_update) == ([], 1)
+    client.post(confirm)
+    assert Partner.objects.get().siret == "13003013300016"
+
+
+def test_siret_and_networks_columns_are_checked(client, coordinator):
+    client.force_login(coordinator)
+    file = csv_file([row(nom="Ferme A", SIRET="123"), row(nom="B", réseaux_porteurs="Restos")])
+    preview, _confirm = upload(client, file)
+    problems = preview.context["plan"].problems
+    assert [(p.line, p.column) for p in problems] == [(2, "SIRET"), (3, "réseaux porteurs")]
+
+
+def test_the_summary_of_one_row_is_in_the_singular(client, coordinator):
+    PartnerFactory(name="Ferme B", postal_code="63000", commune=None)
+    client.force_login(coordinator)
+    rows = [row(nom="Ferme A"), row(nom="Ferme B", code_INSEE_commune="")]
+    _preview, confirm = upload(client, csv_file(rows))
+    response = client.post(confirm, follow=True)
+    assert "Import terminé : 1 fiche créée, 1 mise à jour." in response.content.decode()
+
+
+def test_the_preview_names_the_listings_to_create_and_what_changes_in_the_others(
+    client, coordinator
+):
+    existing = PartnerFactory(name="Ferme B", postal_code="63000", commune=None, fees="")
+    client.force_login(coordinator)
+    rows = [row(nom="Ferme A"), row(nom="Ferme B", code_INSEE_commune="", tarifs="Gratuit")]
+    preview, _confirm = upload(client, csv_file(rows))
+    changing = preview.context["changing"]
+    assert [(r.line, r.action, r.values["name"]) for r in changing] == [
+        (2, "create", "Ferme A"),
+        (3, "update", "Ferme B"),
+    ]
+    assert "tarifs" in changing[1].changes and "nom" not in changing[1].changes
+    page = preview.content.decode()
+    assert "Nouvelle fiche" in page and existing.get_absolute_url() in page
+    assert "Mise à jour : " in page and "tarifs" in page
+
+
+def test_the_preview_leaves_unchanged_listings_out(client, coordinator):
+    client.force_login(coordinator)
+    rows = [row(nom="Ferme A")]
+    _preview, confirm = upload(client, csv_file(rows))
+    client.post(confirm)
+    preview, _confirm = upload(client, csv_file(rows))
+    assert preview.context["changing"] == [] and "Ce que l'import fera" not in preview.text
+
+
+def test_going_back_to_a_used_preview_gives_a_kind_page(client, coordinator):
+    client.force_login(coordinator)
+    preview, confirm = upload(client, csv_file([row(nom="Ferme A")]))
+    client.post(confirm)
+    back = client.get(preview.wsgi_request.path)
+    assert back.status_code == 410
+    assert "Cet aperçu n'est plus disponible" in back.content.decode()
+    again = client.post(confirm)
+    assert again.status_code == 410 and Partner.objects.count() == 1
+
+
+def test_a_preview_of_another_session_is_still_404(client, coordinator):
+    client.force_login(coordinator)
+    preview, _confirm = upload(client, csv_file([row(nom="Ferme A")]))
+    client.logout()
+    client.force_login(UserFactory(coordinator=True))
+    assert client.get(preview.wsgi_request.path).status_code == 404

@@ -103,7 +103,7 @@ def test_a_running_job_shows_its_progress_and_keeps_polling(client, coordinator)
     client.force_login(coordinator)
     html = progress_of(client, job)
     assert '<progress id="import-job-bar" class="w-100" max="400" value="120">' in html
-    assert 'hx-trigger="every 1s"' in html
+    assert 'data-hx-trigger="every 1s"' in html
 
 
 def test_a_finished_job_stops_polling_and_gives_the_counts(client, coordinator):
@@ -112,8 +112,8 @@ def test_a_finished_job_stops_polling_and_gives_the_counts(client, coordinator):
     )
     client.force_login(coordinator)
     html = progress_of(client, job)
-    assert "hx-trigger" not in html
-    assert "250 fiche(s) créée(s)" in html
+    assert "data-hx-trigger" not in html
+    assert "Import terminé : 250 fiches créées." in html
 
 
 def test_the_job_page_is_for_coordinators_only(client, accompanier):
@@ -134,3 +134,14 @@ def test_a_job_whose_file_is_gone_says_so(coordinator):
     import_jobs.run(job.pk)
     job.refresh_from_db()
     assert job.error == "Le fichier à importer est introuvable : déposez-le de nouveau."
+
+
+def test_back_to_the_preview_of_a_finished_job_leads_to_the_job(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    response = confirm(client, csv_file(rows(4)), django_capture_on_commit_callbacks)
+    preview_url = response.wsgi_request.path.removesuffix("confirmer/")
+    back = client.get(preview_url)
+    assert back.status_code == 410
+    assert ImportJob.objects.get().get_absolute_url() in back.content.decode()

@@ -1,6 +1,7 @@
 """The map of the directory: programme staff see the filtered partners as markers (loaded as
 compact JSON), and the selection as a paginated list beside it, with or without coordinates."""
 
+import json
 import re
 from decimal import Decimal
 
@@ -36,6 +37,16 @@ def markers_of(client, query=None):
         }
         for pk, lat, lon, name, categories, closed_until in data["partners"]
     ]
+
+
+def json_data(response, element_id):
+    """The JSON that the page hands to its script in ``<script id=element_id>``."""
+    found = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.DOTALL,
+    )
+    return json.loads(found.group(1)) if found else []
 
 
 @pytest.fixture
@@ -183,3 +194,22 @@ def test_markers_are_for_staff_only(client, request, persona):
     if persona:
         client.force_login(request.getfixturevalue(persona))
     assert client.get(MARKERS_URL).status_code == (404 if persona else 302)
+
+
+def commune_labels_of(response):
+    return json_data(response, "commune-labels")
+
+
+def test_without_tiles_the_map_names_the_communes_at_their_positions(staff_client, settings):
+    settings.MAP_TILE_URL = ""
+    placed()
+    labels = commune_labels_of(staff_client.get(MAP_URL))
+    assert len(labels) == 21
+    clermont = next(label for label in labels if label["name"] == "Clermont-Ferrand")
+    assert (clermont["lat"], clermont["lon"]) == (45.7772, 3.087)
+
+
+def test_with_a_tile_server_the_communes_are_not_drawn(staff_client, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    placed()
+    assert commune_labels_of(staff_client.get(MAP_URL)) == []

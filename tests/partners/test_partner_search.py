@@ -157,3 +157,27 @@ def test_an_unknown_filter_value_shows_the_whole_directory_with_a_message(client
     response = client.get(reverse("partners:partner_list"), {"category": "999999"})
     assert [p.name for p in response.context["page"].object_list] == ["Ferme"]
     assert response.context["form"].errors["category"]
+
+
+def test_search_finds_the_partners_offering_a_service(staff_client, grocery, bakery):
+    bakery.services.set([service("Accepte la Doume")])
+    PartnerFactory(name="Association La Doume")
+    assert sorted(listed(staff_client, q="doume")) == [
+        "Association La Doume",
+        "Boulangerie Au Pain de Montjuzet",
+    ]
+
+
+def test_search_reads_categories_and_access_conditions(staff_client, grocery, bakery):
+    from partners.models import AccessCondition
+
+    bakery.categories.set([category("Commerçants et artisans")])
+    grocery.access_conditions.set([AccessCondition.objects.get(name="Sur orientation uniquement")])
+    assert listed(staff_client, q="commercants") == ["Boulangerie Au Pain de Montjuzet"]
+    assert listed(staff_client, q="orientation vergnes") == ["Épicerie solidaire du Vergnes"]
+
+
+def test_search_reads_services_in_the_language_of_the_page(staff_client, settings, bakery):
+    bakery.services.set([service("Aide alimentaire")])
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert listed(staff_client, q="food aid") == ["Boulangerie Au Pain de Montjuzet"]

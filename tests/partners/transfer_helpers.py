@@ -34,6 +34,10 @@ def row(**values):
         "recommandable": "oui",
         "dernière vérification": "01/02/2026",
         "fréquence de revue (mois)": "12",
+        "SIRET": "",
+        "fiche Acceslibre": "",
+        "fiche d'origine": "",
+        "réseaux porteurs": "",
     }
     cells.update({header.replace("_", " "): value for header, value in values.items()})
     return [cells[header] for header in HEADERS]

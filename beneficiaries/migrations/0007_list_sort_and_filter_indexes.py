@@ -7,15 +7,11 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0005_commune_coordinates'),
+        ('beneficiaries', '0006_order_names_ignoring_accents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name='beneficiary',
-            index=models.Index(fields=['last_name', 'first_name'], name='beneficiary_name'),
-        ),
         migrations.AddIndex(
             model_name='beneficiary',
             index=models.Index(fields=['last_contact_on'], name='beneficiary_last_contact'),
