@@ -27,20 +27,20 @@ def _imports_in_tmp(settings, tmp_path):
 
 
 def listing(name="Épicerie du Port", **kwargs):
-    partner = PartnerFactory(
-        name=name,
-        commune=Commune.objects.get(insee_code="63113"),
-        latitude=Decimal("45.777222"),
-        longitude=Decimal("3.087025"),
-        phone="+33473123456",
-        email="contact@example.org",
-        website="https://example.org",
-        description="Une épicerie solidaire ouverte aux personnes orientées.",
-        opening_hours="Du mardi au samedi",
-        fees="2 € par an",
-        serves_young=True,
-        **kwargs,
-    )
+    """A listing with every field the exports carry filled in; ``kwargs`` override them."""
+    fields = {
+        "commune": Commune.objects.get(insee_code="63113"),
+        "latitude": Decimal("45.777222"),
+        "longitude": Decimal("3.087025"),
+        "phone": "+33473123456",
+        "email": "contact@example.org",
+        "website": "https://example.org",
+        "description": "Une épicerie solidaire ouverte aux personnes orientées.",
+        "opening_hours": "Du mardi au samedi",
+        "fees": "2 € par an",
+        "serves_young": True,
+    }
+    partner = PartnerFactory(name=name, **{**fields, **kwargs})
     partner.services.set([ServiceTag.objects.get(name="Aide alimentaire")])
     return partner
 

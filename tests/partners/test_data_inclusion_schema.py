@@ -3,7 +3,6 @@ its pydantic models), the fields the schema carries kept both ways, and the kind
 an import recognises."""
 
 import json
-from decimal import Decimal
 
 import pytest
 from data_inclusion.schema.v1 import (
@@ -24,7 +23,7 @@ from partners import data_inclusion
 from partners.demo import seed_partners
 from partners.models import Category, Partner, ServiceTag
 from tests.partners.factories import ContactFactory, PartnerFactory, service
-from tests.partners.test_data_inclusion import confirm, download, json_file, upload
+from tests.partners.test_data_inclusion import confirm, download, json_file, listing, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -49,19 +48,10 @@ def schema_problems(model, items):
 def varied_directory():
     """Listings that cover what the exports must handle: every service, each public, no
     description, fees or none, a named contact, a long name, outside the métropole."""
-    clermont = Commune.objects.get(insee_code="63113")
-    everything = PartnerFactory(
+    everything = listing(
         name="Épicerie solidaire du Port",
-        commune=clermont,
-        latitude=Decimal("45.777222"),
-        longitude=Decimal("3.087025"),
-        phone="+33473123456",
-        email="contact@example.org",
-        website="https://example.org",
-        description="Une épicerie solidaire ouverte aux personnes orientées.",
         fees="Gratuit",
         serves_everyone=True,
-        serves_young=True,
         siret="13003013300016",
         accessibility_url="https://acceslibre.beta.gouv.fr/app/63-clermont/a/epicerie/",
         networks=["banques-alimentaires"],
