@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +37,18 @@ class VersionedForm(forms.ModelForm):
     def _stored_version(self):
         stored = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at")
         return stored.get()[0].isoformat()
+
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def validate_plausible_date(value: datetime.date) -> None:
+    """Refuses a date far outside the programme's life (year 1, 9999): computing a period's
+    end from it overflows Python's dates, which would be a server error."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(
+            _("Indiquez une date entre %(earliest)s et %(latest)s."),
+            code="implausible_date",
+            params={"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year},
+        )

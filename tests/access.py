@@ -12,6 +12,7 @@ import contextlib
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -76,6 +77,7 @@ class Side:
     workshop: object
     registration: object
     consent: object
+    sharing_consent: object
     contact_change: object
     deletion_request: object
     invitation: object
@@ -127,6 +129,9 @@ def _side(partner) -> Side:
         registration=RegistrationFactory(workshop=workshop, beneficiary=beneficiary),
         consent=Consent.objects.create(
             beneficiary=beneficiary, kind=Consent.Kind.REMINDERS, recorded_by=accompanier
+        ),
+        sharing_consent=Consent.objects.create(
+            beneficiary=beneficiary, kind=Consent.Kind.PARTNER_SHARING, recorded_by=accompanier
         ),
         contact_change=ContactChangeRequest.objects.create(
             beneficiary=beneficiary, phone="+33612345678"
@@ -184,6 +189,8 @@ class Clients(dict):
             self[role].force_login(world.users[role])
 
     def relog(self) -> None:
+        if "_auth_user_id" in self[ANONYMOUS].session:  # an invitation link logs one in
+            self[ANONYMOUS] = Client()
         for role in ROLES[1:]:
             if "_auth_user_id" not in self[role].session:
                 self[role].force_login(self.world.users[role])
@@ -228,3 +235,81 @@ def changed_tables(before: tuple, after: tuple) -> list[str]:
 
 def days_from_now(days: int) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=days)
+
+
+@dataclass
+class FormField:
+    name: str
+    kind: str  # an <input>'s type, "select" or "textarea"
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+    chosen: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageForm:
+    action: str
+    method: str
+    fields: dict[str, FormField] = field(default_factory=dict)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[PageForm] = []
+        self._select = self._textarea = None
+
+    def _field(self, name: str, kind: str) -> FormField:
+        fields = self.forms[-1].fields
+        return fields.setdefault(name, FormField(name=name, kind=kind))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            method = (attrs.get("method") or "get").lower()
+            self.forms.append(PageForm(action=attrs.get("action") or "", method=method))
+            return
+        if not self.forms or not attrs.get("name"):
+            if tag == "option" and self._select is not None:
+                self._option(attrs)
+            return
+        name = attrs["name"]
+        if tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in {"submit", "button", "image", "reset"}:
+                return
+            found = self._field(name, kind)
+            if kind in {"radio", "checkbox"}:
+                found.options.append(attrs.get("value", "on"))
+                if "checked" in attrs:
+                    found.chosen.append(attrs.get("value", "on"))
+            else:
+                found.value = attrs.get("value") or ""
+        elif tag == "select":
+            self._select = self._field(name, "select")
+        elif tag == "textarea":
+            self._textarea = self._field(name, "textarea")
+        elif tag == "option" and self._select is not None:
+            self._option(attrs)
+
+    def _option(self, attrs):
+        value = attrs.get("value") or ""
+        self._select.options.append(value)
+        if "selected" in attrs:
+            self._select.chosen.append(value)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea.value += data
+
+
+def page_forms(html: str) -> list[PageForm]:
+    parser = _FormParser()
+    parser.feed(html)
+    return parser.forms

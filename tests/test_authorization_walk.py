@@ -14,7 +14,7 @@ For each pattern (one test per pattern, named after it), the walk checks:
   PostgreSQL, see ``tests.access.fingerprint``).
 
 The data (``tests/access.py``) is built once for the module and each test runs in a savepoint,
-so a page that acts on GET cannot spoil the next one. The whole walk takes about 30 s.
+so a page that acts on GET cannot spoil the next one. The whole walk takes 60 to 80 s.
 
 Adding a page: add one row to ``ROWS`` below, keyed by the pattern's name
 (``namespace:url_name``). A pattern missing from the table fails
@@ -35,6 +35,7 @@ not listed gets ``ADMIN_PAGE`` (superusers only: every role is sent to a login p
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -50,9 +51,11 @@ from tests.access import (
     ROLES,
     SIDE_OF,
     Clients,
+    PageForm,
     World,
     changed_tables,
     fingerprint,
+    page_forms,
     world_for_module,
 )
 
@@ -117,24 +120,24 @@ ROWS = {
     "healthz": Row(EVERYONE),
     "set_language": Row(EVERYONE, get=302),
     # Accounts (allauth): logged-in people are sent on from the pages for logging in
-    "account_login": Row(EVERYONE, get=ALLAUTH_SIGNED_IN_ELSEWHERE, form=True),
-    "account_logout": Row(EVERYONE, get={ANONYMOUS: 302}),
+    "account_login": Row(EVERYONE, get=ALLAUTH_SIGNED_IN_ELSEWHERE, form=True, form_role=ANONYMOUS),
+    "account_logout": Row(EVERYONE, get={ANONYMOUS: 302}, form=True, form_role=ACCOMPANIER_1),
     "account_inactive": Row(EVERYONE),
     "account_signup": Row(EVERYONE, get=ALLAUTH_SIGNED_IN_ELSEWHERE),
-    "account_reauthenticate": Row(SIGNED_IN),
+    "account_reauthenticate": Row(SIGNED_IN, form=True),
     "account_request_reauthentication_code": Row(SIGNED_IN, get=302),
     "account_confirm_reauthentication_code": Row(SIGNED_IN, get=302),
-    "account_email": Row(SIGNED_IN),
+    "account_email": Row(SIGNED_IN, form=True),
     "account_email_verification_sent": Row(EVERYONE),
-    "account_change_password": Row(SIGNED_IN),
+    "account_change_password": Row(SIGNED_IN, form=True),
     "account_set_password": Row(SIGNED_IN, get=302),
-    "account_reset_password": Row(EVERYONE, form=True, form_role=ANONYMOUS),
+    "account_reset_password": Row(EVERYONE, form=True),
     "account_confirm_login_code": Row(EVERYONE, get=302),
     "account_confirm_email": Row(EVERYONE, kwargs=fixed(key="nope")),
     "account_reset_password_from_key_done": Row(EVERYONE),
     "account_reset_password_from_key": Row(EVERYONE, kwargs=fixed(uidb36="1", key="x-y")),
     "account_reset_password_done": Row(EVERYONE),
-    "account_request_login_code": Row(EVERYONE, get=ALLAUTH_SIGNED_IN_ELSEWHERE),
+    "account_request_login_code": Row(EVERYONE, get=ALLAUTH_SIGNED_IN_ELSEWHERE, form=True),
     "mfa_index": Row(SIGNED_IN),
     "mfa_authenticate": Row(EVERYONE, get=302),
     "mfa_reauthenticate": Row(SIGNED_IN, get=302),
@@ -144,7 +147,7 @@ ROWS = {
     "mfa_generate_recovery_codes": Row(SIGNED_IN, get=302),
     "mfa_download_recovery_codes": Row(SIGNED_IN, get=NO_TOTP_YET),
     # Beneficiary files
-    "beneficiaries:beneficiary_list": Row(STAFF),
+    "beneficiaries:beneficiary_list": Row(STAFF, form=True),
     "beneficiaries:beneficiary_create": Row(STAFF, form=True),
     "beneficiaries:beneficiary_detail": Row(STAFF, FILE, scoped=True),
     "beneficiaries:beneficiary_update": Row(STAFF, FILE, scoped=True, form=True),
@@ -153,19 +156,19 @@ ROWS = {
     "beneficiaries:beneficiary_status": Row(STAFF, FILE, get=405, scoped=True),
     "beneficiaries:beneficiary_assignments": Row(COORDINATORS, FILE, form=True),
     "beneficiaries:assignment_delete": Row(COORDINATORS, on("assignment"), get=405),
-    "beneficiaries:follow_up": Row(COORDINATORS),
+    "beneficiaries:follow_up": Row(COORDINATORS, form=True),
     "beneficiaries:portal_invite": Row(STAFF, FILE, get=405, scoped=True),
-    "beneficiaries:invitation_accept": Row(EVERYONE, token("invitation")),
+    "beneficiaries:invitation_accept": Row(EVERYONE, token("invitation"), form=True),
     "beneficiaries:contact_change_decide": Row(STAFF, on("contact_change"), get=405, scoped=True),
     "beneficiaries:deletion_request_handled": Row(COORDINATORS, on("deletion_request"), get=405),
     # Partner directory
-    "partners:partner_list": Row(STAFF),
+    "partners:partner_list": Row(STAFF, form=True),
     "partners:partner_create": Row(COORDINATORS, form=True),
-    "partners:partner_map": Row(STAFF),
+    "partners:partner_map": Row(STAFF, form=True),
     "partners:partner_markers": Row(STAFF),
     "partners:partner_review_list": Row(COORDINATORS),
-    "partners:category_list": Row(COORDINATORS),
-    "partners:partner_import": Row(COORDINATORS),
+    "partners:category_list": Row(COORDINATORS, form=True),
+    "partners:partner_import": Row(COORDINATORS, form=True),
     "partners:partner_import_preview": Row(COORDINATORS, fixed(token="unknown"), get=404),
     "partners:partner_import_confirm": Row(COORDINATORS, fixed(token="unknown"), get=405),
     "partners:import_job_detail": Row(COORDINATORS, shared("import_job")),
@@ -183,7 +186,7 @@ ROWS = {
     "partners:closure_delete": Row(COORDINATORS, shared("closure"), get=405),
     "partners:partnership_event_create": Row(COORDINATORS, shared("partner"), form=True),
     # Outbox
-    "notifications:notification_list": Row(COORDINATORS),
+    "notifications:notification_list": Row(COORDINATORS, form=True),
     "notifications:notification_send_again": Row(COORDINATORS, on("notification"), get=405),
     "notifications:sms_budget": Row(COORDINATORS, form=True),
     # Calendar
@@ -195,7 +198,7 @@ ROWS = {
     # Files: closing, plan, history, notes, referrals, reminders, supports
     "accompaniment:file_close": Row(STAFF, FILE, scoped=True, form=True),
     "accompaniment:dashboard": Row(STAFF),
-    "accompaniment:network_overview": Row(COORDINATORS),
+    "accompaniment:network_overview": Row(COORDINATORS, form=True),
     "accompaniment:network_export": Row(COORDINATORS, fixed(table="categories")),
     "accompaniment:plan_detail": Row(STAFF, FILE, scoped=True, get=302),
     "accompaniment:plan_print": Row(STAFF, FILE, scoped=True),
@@ -218,7 +221,7 @@ ROWS = {
     "accompaniment:reminder_pause": Row(STAFF, FILE, scoped=True, form=True),
     "accompaniment:support_create": Row(STAFF, FILE, scoped=True, form=True),
     "accompaniment:support_update": Row(STAFF, on("support"), scoped=True, form=True),
-    "accompaniment:support_delete": Row(STAFF, on("support"), scoped=True),
+    "accompaniment:support_delete": Row(STAFF, on("support"), scoped=True, form=True),
     # Sessions
     "accompaniment:session_list": Row(STAFF),
     "accompaniment:session_create": Row(STAFF, form=True),
@@ -250,7 +253,7 @@ ROWS = {
         xfail="issue 10 point 9: a colleague's workshop can be cancelled (secaccess fixes it)",
     ),
     "accompaniment:workshop_register": Row(STAFF, on("workshop"), get=405),
-    "accompaniment:registration_cancel": Row(STAFF, on("registration"), scoped=True),
+    "accompaniment:registration_cancel": Row(STAFF, on("registration"), scoped=True, form=True),
     "accompaniment:workshop_sheet": Row(STAFF, on("workshop")),
     "accompaniment:workshop_attendance": Row(STAFF, on("past_workshop"), form=True),
     "accompaniment:workshop_steps": Row(STAFF, on("workshop"), get=302),
@@ -268,7 +271,9 @@ ROWS = {
     ),
     "accompaniment:portal_workshops": Row(BENEFICIARIES),
     "accompaniment:portal_workshop_register": Row(BENEFICIARIES, on("workshop"), get=405),
-    "accompaniment:portal_workshop_unregister": Row(BENEFICIARIES, on("workshop"), scoped=True),
+    "accompaniment:portal_workshop_unregister": Row(
+        BENEFICIARIES, on("workshop"), scoped=True, form=True
+    ),
     "accompaniment:portal_addresses": Row(BENEFICIARIES),
     "accompaniment:portal_file_access": Row(BENEFICIARIES),
     "accompaniment:portal_consent_withdraw": Row(
@@ -280,7 +285,7 @@ ROWS = {
     "accompaniment:portal_data_download": Row(BENEFICIARIES),
     "accompaniment:portal_deletion_request": Row(BENEFICIARIES, get=405),
     # The technical administration
-    "admin:login": Row(EVERYONE),
+    "admin:login": Row(EVERYONE, form=True),
     "admin:logout": Row(EVERYONE, get=302),
 }
 ADMIN_ARGUMENTS = {
@@ -389,11 +394,39 @@ def walk_one(name: str, route: str, world: World, clients: Clients) -> list[str]
         problems.append(f"refused requests changed {changed}")
     for role in sorted(row.may, key=ROLES.index):
         url = url_of(name, route, row.kwargs(world, SIDE_OF[role]))
-        status = clients[role].get(url).status_code
-        if status != row.expected_get(role):
-            problems.append(f"{role} GET {url}: {status}, not {row.expected_get(role)}")
+        response = clients[role].get(url)
+        if response.status_code != row.expected_get(role):
+            problems.append(
+                f"{role} GET {url}: {response.status_code}, not {row.expected_get(role)}"
+            )
+        elif role == form_role(row) and (has_form := bool(own_forms(response, url))) != row.form:
+            problems.append(
+                f"{url}: a form submitting to itself is {has_form}, the row says {row.form}"
+            )
         clients.relog()
     return problems
+
+
+def form_role(row: Row) -> str:
+    """Who submits the page's form in the generated-input test."""
+    if row.form_role:
+        return row.form_role
+    for role in (ANONYMOUS, ACCOMPANIER_1, COORDINATOR, BENEFICIARY_1):
+        if role in row.may:
+            return role
+    return ""
+
+
+def own_forms(response, url: str) -> list[PageForm]:
+    """The forms of an HTML page that submit to the page itself."""
+    if "text/html" not in response.get("Content-Type", "") or response.status_code != 200:
+        return []
+    path = urlsplit(url).path
+    return [
+        form
+        for form in page_forms(response.content.decode())
+        if urlsplit(form.action).path in {"", path} and form.fields
+    ]
 
 
 def _params():

@@ -143,6 +143,20 @@ def test_a_period_ending_before_it_starts_is_explained_next_to_the_field(client,
     assert response.context["form"].errors["end"] == ["La fin de la période vient après son début."]
 
 
+@pytest.mark.parametrize("end", ["9999-12-31", "0001-01-01"])
+def test_a_period_outside_the_programme_years_is_explained_not_a_server_error(
+    client, coordinator, end
+):
+    """Found by tests/test_forms_generated_input.py: the 31 December 9999 overflowed (500)."""
+    client.force_login(coordinator)
+    url = reverse("accompaniment:network_overview")
+    response = client.get(url, {"start": "2025-01-01", "end": end})
+    assert response.status_code == 200
+    assert "Indiquez une date entre 1900 et 2100." in response.content.decode()
+    export = reverse("accompaniment:network_export", args=["categories"])
+    assert client.get(export, {"start": "2025-01-01", "end": end}).status_code == 200
+
+
 def test_archived_partners_are_left_out(client, coordinator):
     PartnerFactory(name="Ancienne ferme", archived=True)
     client.force_login(coordinator)
