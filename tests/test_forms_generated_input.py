@@ -10,8 +10,11 @@ as the role the row names (``form_role``), filled with plausible values (``basel
 - hypothesis changes one to four fields of the plausible values, so that the rest of the form
   is valid and the nasty value reaches the model and the database.
 
+Every page the table lists is also opened with nasty values in the query-string parameters
+pages read (``?page=``, ``?date=``, ``?q=``…).
+
 No answer may be a 5xx; a refused submission (anything but a redirect) must leave the database
-as it was. Each submission runs in a savepoint rolled back after it. About 55 s on PostgreSQL
+as it was. Each submission runs in a savepoint rolled back after it. About 60 to 90 s on PostgreSQL
 (run it there: NUL bytes only fail there).
 """
 
@@ -196,3 +199,23 @@ def test_form_answers_generated_input_without_error(name, world, clients):
         submitter.submit(form, changes)
 
     submit_generated()
+
+
+# The query-string parameters pages read (filters, pages, days, periods), all given at once.
+QUERY_PARAMETERS = [
+    *("q", "page", "date", "start", "end", "accompanier", "status", "commune", "sort"),
+    *("kind", "category", "service", "public", "next", "owner", "table"),
+]
+QUERY_VALUES = ["\x00", "9999-12-31", "0001-01-01", "99999999999999999999", "x" * 5000]
+PAGE_NAMES = sorted(name for name, row in ROWS.items() if form_role(row) and row.get != 405)
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_page_answers_generated_query_strings_without_error(name, world, clients):
+    row = ROWS[name]
+    role = form_role(row)
+    url = reverse(name, kwargs=row.kwargs(world, SIDE_OF[role]))
+    for value in QUERY_VALUES:
+        response = clients[role].get(url, dict.fromkeys(QUERY_PARAMETERS, value))
+        assert response.status_code < 500, (url, value[:20])
+        clients.relog()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accompaniment.calendar_feed import build_calendar, feed_events
 from accompaniment.forms.sessions import CalendarFilterForm
 from accompaniment.models import CalendarFeed, Participation, Session, Workshop
+from soli_dome.forms import EARLIEST_DATE, LATEST_DATE
 from soli_dome.users.permissions import staff_required
 
 # A busy accompanier's month holds hundreds of appointments: each day of the month view shows
@@ -51,10 +52,13 @@ def day_start(day):
 
 
 def parse_date(value, fallback):
+    """The day asked for in the URL, or ``fallback``; a day far outside the programme's years
+    (1 January of year 1) would overflow the week's bounds."""
     try:
-        return datetime.date.fromisoformat(value or "")
+        day = datetime.date.fromisoformat(value or "")
     except ValueError:
         return fallback
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else fallback
 
 
 def calendar_owner(request):

@@ -37,6 +37,7 @@ from soli_dome.users.permissions import staff_required
 PLAN_PANEL = "accompaniment/includes/_plan_panel.html"
 TIMELINE_PANEL = "accompaniment/includes/_timeline.html"
 TIMELINE_PAGE_SIZE = 50
+LAST_TIMELINE_PAGE = 10_000
 
 STATUS_NOTICES = {
     Goal.Status.TO_START: gettext_lazy("L'objectif « %(goal)s » est remis à commencer."),
@@ -346,7 +347,8 @@ def plan_timeline(request, pk):
     beneficiary = _file(request, pk)
     record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
     try:
-        number = max(1, int(request.GET.get("page", 1)))
+        # Bounded: a huge page number would be an offset the database refuses.
+        number = min(max(1, int(request.GET.get("page", 1))), LAST_TIMELINE_PAGE)
     except ValueError:
         number = 1
     entries, has_older = services.timeline_of(

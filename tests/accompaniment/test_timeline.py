@@ -136,6 +136,14 @@ def test_the_whole_history_comes_page_by_page_without_losing_an_event(client, ac
     )
 
 
+def test_a_huge_page_number_shows_an_empty_page_not_a_server_error(client, accompanier, file):
+    """Found by probing every page's query string: the offset overflowed PostgreSQL (500)."""
+    client.force_login(accompanier)
+    whole = reverse("accompaniment:plan_timeline", args=[file.pk])
+    response = client.get(whole, {"page": "99999999999999999999"})
+    assert (response.status_code, response.context["entries"]) == (200, [])
+
+
 def test_outside_htmx_the_latest_events_lead_to_the_whole_history(client, accompanier, file):
     client.force_login(accompanier)
     response = client.get(reverse("accompaniment:timeline_recent", args=[file.pk]))
