@@ -17,14 +17,15 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from soli_dome import exports
 from soli_dome.users.permissions import coordinator_required
 
 from . import data_inclusion, import_jobs, transfer
@@ -34,7 +35,6 @@ from .views import filtered_partners
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXTENSIONS = ("csv", "xlsx")
 UPLOAD_EXTENSIONS = (*EXTENSIONS, "json")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "partner_imports"
 DONE_KEY = "partner_imports_done"  # tokens imported from this session: a kind page, not a 404
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}\.(csv|xlsx|json)")
@@ -229,18 +229,12 @@ def _filename(kind, extension):
     return f"acteurs-{kind}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _xlsx_response(table, filename):
-    response = HttpResponse(transfer.xlsx_bytes(table, title=_("Acteurs")), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _csv_response(table, filename):
-    response = StreamingHttpResponse(
-        transfer.csv_lines(table), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _download(extension, filename, columns, rows):
+    # Files are in French whatever the language of the page: the import reads French.
+    with translation.override("fr"):
+        if extension == "xlsx":
+            return exports.xlsx_response(filename, [("Acteurs", columns, rows)])
+        return exports.csv_response(filename, columns, rows)
 
 
 @coordinator_required
@@ -249,11 +243,8 @@ def partner_export(request, extension):
     if extension not in EXTENSIONS:
         raise Http404
     _form, partners = filtered_partners(request, timezone.localdate(), can_edit=True)
-    if extension == "xlsx":
-        table = transfer.rows(transfer.export_queryset(partners), for_xlsx=True)
-        return _xlsx_response(table, _filename("export", "xlsx"))
-    table = transfer.rows(transfer.export_queryset(partners))
-    return _csv_response(table, _filename("export", "csv"))
+    rows = transfer.export_rows(transfer.export_queryset(partners))
+    return _download(extension, _filename("export", extension), transfer.EXPORT_COLUMNS, rows)
 
 
 @coordinator_required
@@ -279,9 +270,12 @@ def partner_import_template(request, extension):
     """The headers and one example row, to fill in."""
     if extension not in EXTENSIONS:
         raise Http404
-    if extension == "xlsx":
-        return _xlsx_response(transfer.template_rows(), "acteurs-modele.xlsx")
-    return _csv_response(transfer.template_rows(), "acteurs-modele.csv")
+    return _download(
+        extension,
+        f"acteurs-modele.{extension}",
+        transfer.TEMPLATE_COLUMNS,
+        transfer.template_rows(),
+    )
 
 
 @coordinator_required

@@ -4,7 +4,9 @@ One column list, ``COLUMNS``, serves both ways: each column has its French heade
 value from a partner (export) and parses a cell back (import), so that an exported file imports
 again unchanged. The CSV is written in UTF-8 with a byte-order mark and ";" separators, which is
 what French spreadsheet software opens without asking; imports accept ";", "," or tabs, and
-UTF-8 or Windows-1252.
+UTF-8 or Windows-1252. Files are written by the shared writer (``soli_dome.exports``), which
+turns a text that a spreadsheet would run as a formula into inert text; the import undoes the
+CSV's leading apostrophe, so that such a listing round-trips unchanged.
 
 Lists (categories, services, publics, access conditions) are separated by " | ". Names that the
 directory does not know are errors, listing the accepted values: an import never creates a
@@ -15,6 +17,7 @@ import copy
 import csv
 import datetime
 import io
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,12 +30,12 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Commune
 from beneficiaries.phone import display_phone, to_e164
+from soli_dome import exports
 from soli_dome.text import fold
 
 from .models import AccessCondition, Category, Partner, ServiceTag, is_valid_siret
 
 SEPARATOR = " | "
-CSV_DELIMITER = ";"
 YES, NO = "oui", "non"
 
 
@@ -51,14 +54,15 @@ class Vocabulary:
 
 
 def _text(value):
-    """A cell as text: empty cells are "", whole numbers lose their ".0"."""
+    """A cell as text: empty cells are "", whole numbers lose their ".0", and the apostrophe
+    the export puts before a formula-like text is removed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    return exports.unneutralise(str(value)).strip()
 
 
 def _split(value):
@@ -142,14 +146,6 @@ def _coordinate(limit):
         return number.quantize(Decimal("0.000001"))
 
     return parse
-
-
-def _export_decimal(attribute):
-    def read(partner):
-        number = getattr(partner, attribute)
-        return "" if number is None else f"{number:.6f}"
-
-    return read
 
 
 def _parse_phone(value, vocabulary):
@@ -261,14 +257,6 @@ def _parse_date(value, vocabulary):
     raise ValidationError(_("Une date comme 31/01/2026."))
 
 
-def _export_date(attribute):
-    def read(partner):
-        day = getattr(partner, attribute)
-        return "" if day is None else day.strftime("%d/%m/%Y")
-
-    return read
-
-
 def _parse_yes_no(value, vocabulary):
     text = fold(_text(value))
     if text in {YES, "o", "1", "vrai", "true", "yes"}:
@@ -291,20 +279,16 @@ def _parse_months(value, vocabulary):
 class Column:
     header: str
     attribute: str  # the partner attribute it sets; many-to-many ones are set after saving
+    # The value the export writes: dates, numbers and texts, typed by the shared writer.
     export: Callable
     parse: Callable
     many: bool = False
     example: str = ""
-    xlsx_export: Callable | None = field(default=None)
     # A file without this column (one made before it existed) imports: listings keep theirs.
     optional_default: object = field(default=None)
 
 
 def _attr(attribute):
-    return lambda partner: getattr(partner, attribute)
-
-
-def _raw_date(attribute):
     return lambda partner: getattr(partner, attribute)
 
 
@@ -341,13 +325,11 @@ COLUMNS = [
         _parse_commune,
         example="63113",
     ),
-    Column(
-        "latitude", "latitude", _export_decimal("latitude"), _coordinate(90), example="45.777222"
-    ),
+    Column("latitude", "latitude", _attr("latitude"), _coordinate(90), example="45.777222"),
     Column(
         "longitude",
         "longitude",
-        _export_decimal("longitude"),
+        _attr("longitude"),
         _coordinate(180),
         example="3.087025",
     ),
@@ -407,10 +389,9 @@ COLUMNS = [
     Column(
         "date de convention",
         "agreement_date",
-        _export_date("agreement_date"),
+        _attr("agreement_date"),
         _parse_date,
         example="15/01/2026",
-        xlsx_export=_raw_date("agreement_date"),
     ),
     Column(
         "recommandable",
@@ -422,15 +403,14 @@ COLUMNS = [
     Column(
         "dernière vérification",
         "last_checked_on",
-        _export_date("last_checked_on"),
+        _attr("last_checked_on"),
         _parse_date,
         example="01/02/2026",
-        xlsx_export=_raw_date("last_checked_on"),
     ),
     Column(
         "fréquence de revue (mois)",
         "review_every_months",
-        lambda partner: str(partner.review_every_months),
+        _attr("review_every_months"),
         _parse_months,
         example="12",
     ),
@@ -473,66 +453,23 @@ def export_queryset(partners):
     )
 
 
-def rows(partners, *, for_xlsx=False):
-    """The header, then one list of cells per partner, in French whatever the language of the
-    page (a generator: exports stream)."""
-    yield list(HEADERS)
-    for partner in partners.iterator(chunk_size=500):
-        with translation.override("fr"):
-            cells = [
-                (column.xlsx_export or column.export)(partner)
-                if for_xlsx
-                else column.export(partner)
-                for column in COLUMNS
-            ]
-        yield cells
+# The export's columns for the shared writer: in French whatever the language of the page,
+# since the import reads French headers and labels.
+EXPORT_COLUMNS = [exports.Column(column.header, column.export) for column in COLUMNS]
+TEMPLATE_COLUMNS = [
+    exports.Column(column.header, operator.itemgetter(index))
+    for index, column in enumerate(COLUMNS)
+]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(table):
-    """The rows as CSV text, line after line, the first one led by a byte-order mark."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-    yield "\ufeff"
-    for row in table:
-        yield writer.writerow(row)
-
-
-def xlsx_bytes(table, *, title):
-    """The rows as an XLSX workbook, written in openpyxl's write-only mode."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for index, row in enumerate(table):
-        if index == 0:
-            cells = []
-            for header in row:
-                cell = WriteOnlyCell(sheet, value=header)
-                cell.font = Font(bold=True)
-                cells.append(cell)
-            sheet.append(cells)
-            continue
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def export_rows(partners):
+    """The partners one by one, for ``EXPORT_COLUMNS`` (a generator: exports stream)."""
+    return partners.iterator(chunk_size=500)
 
 
 def template_rows():
-    yield list(HEADERS)
-    yield [column.example for column in COLUMNS]
+    """The one example row of the import template, for ``TEMPLATE_COLUMNS``."""
+    return [[column.example for column in COLUMNS]]
 
 
 # --- import -------------------------------------------------------------------------------

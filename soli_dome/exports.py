@@ -38,10 +38,11 @@ What it promises (see docs/security.md):
   times in Europe/Paris. It is streamed row by row: memory does not grow with the rows.
 - **XLSX cells are typed**: text as text, ``int``/``Decimal``/``float`` as numbers, dates and
   datetimes as Excel dates (datetimes in Europe/Paris, naive, as Excel wants) with a French
-  number format. openpyxl's write-only mode writes rows to a temporary file as they come, and
-  the finished workbook is sent from a temporary file: memory stays bounded.
+  number format. openpyxl's write-only mode writes rows to a temporary file as they come:
+  memory holds the compressed workbook, never the rows.
 
-In tests, ``response.getvalue()`` reads the whole body of either response.
+In tests, ``response.getvalue()`` reads the whole body of either response (``.content`` works
+for XLSX only: a CSV is streamed).
 """
 
 import csv
@@ -52,7 +53,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import Promise
@@ -226,32 +227,15 @@ def write_xlsx(file: BinaryIO, sheets: Iterable[Sheet]) -> None:
 
 
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
-    """The workbook as bytes, for a ZIP archive (it is held in memory: keep it small)."""
+    """The workbook as bytes, for a ZIP archive or a response."""
     with tempfile.TemporaryFile() as file:
         write_xlsx(file, sheets)
         file.seek(0)
         return file.read()
 
 
-def _chunks(file: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
-    try:
-        while chunk := file.read(size):
-            yield chunk
-    finally:
-        file.close()
-
-
-def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> StreamingHttpResponse:
-    """An XLSX download, built in a temporary file and sent from it in chunks."""
-    file = tempfile.TemporaryFile()  # noqa: SIM115 - closed once sent, by the response
-    try:
-        write_xlsx(file, sheets)
-        length = file.tell()
-        file.seek(0)
-    except BaseException:
-        file.close()
-        raise
-    response = StreamingHttpResponse(_chunks(file), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Length"] = str(length)
-    response._resource_closers.append(file.close)  # also when the body is never read
-    return _attachment(response, filename)
+def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
+    """An XLSX download. The rows never sit in memory: openpyxl's write-only mode spools each
+    sheet to a temporary file as rows come. A ZIP's directory comes last, so the file can only
+    be sent once complete; only the compressed workbook is read back into the response."""
+    return _attachment(HttpResponse(xlsx_bytes(sheets), content_type=XLSX_CONTENT_TYPE), filename)
