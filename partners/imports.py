@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,14 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from soli_dome import exports
+from soli_dome import exports, uploads
 from soli_dome.users.permissions import coordinator_required
 
 from . import data_inclusion, import_jobs, transfer
 from .models import Category, ImportJob
 from .views import filtered_partners
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXTENSIONS = ("csv", "xlsx")
 UPLOAD_EXTENSIONS = (*EXTENSIONS, "json")
 SESSION_KEY = "partner_imports"
@@ -45,10 +45,6 @@ PREVIEW_ROWS = 200  # listings the preview names; a larger file says how many mo
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Fichier à importer"),
-        help_text=gettext_lazy(
-            "Un fichier CSV ou XLSX avec la ligne d'en-têtes, ou un fichier de structures "
-            "data·inclusion (JSON), de 5 Mo au plus."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}),
     )
     category = forms.ModelChoiceField(
@@ -61,16 +57,30 @@ class ImportForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = uploads.Limits.from_settings()
+        self.fields["file"].help_text = _(
+            "Un fichier CSV ou XLSX avec la ligne d'en-têtes, ou un fichier de structures "
+            "data·inclusion (JSON), de %(size)s et %(rows)s lignes au plus."
+        ) % {"size": uploads.megabytes(limits.max_bytes), "rows": intcomma(limits.max_rows)}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in UPLOAD_EXTENSIONS:
             raise forms.ValidationError(_("Choisissez un fichier .csv, .xlsx ou .json."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")
-            )
         upload.extension = extension
+        try:
+            # Read by content now, so that what is wrong shows next to the field.
+            uploads.check_size(upload.size, uploads.Limits.from_settings())
+            content = b"".join(upload.chunks())
+            if extension == "json":
+                data_inclusion.read_structures(content)
+            else:
+                transfer.read_table(content, extension)
+        except uploads.UnreadableUpload as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
     def clean(self):

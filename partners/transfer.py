@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Commune
 from beneficiaries.phone import display_phone, to_e164
-from soli_dome import exports
+from soli_dome import exports, uploads
 from soli_dome.text import fold
 
 from .models import AccessCondition, Category, Partner, ServiceTag, is_valid_siret
@@ -480,46 +480,71 @@ def count_rows(table):
     return sum(1 for cells in table[1:] if any(_text(cell) for cell in cells))
 
 
-class UnreadableFile(Exception):
-    """The file is not a CSV or XLSX table we can read; the message says why."""
+# The file is not a table we can read, or is too large to read; the message says why.
+UnreadableFile = uploads.UnreadableUpload
 
 
-def read_table(content, extension):
-    """The cells of the file, as a list of rows (the header first)."""
-    if extension == "xlsx":
-        return _read_xlsx(content)
-    return _read_csv(content)
+def read_table(content, extension, limits=None):
+    """The cells of the file, as a list of rows (the header first), checked by content and
+    read within ``limits`` (the settings' by default): see ``soli_dome.uploads``."""
+    limits = limits or uploads.Limits.from_settings()
+    deadline = uploads.Deadline(limits.max_seconds)
+    rows = _xlsx_rows(content, limits) if extension == "xlsx" else _csv_rows(content)
+    return _bounded(rows, limits, deadline)
 
 
-def _read_csv(content):
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
+def _bounded(rows, limits, deadline):
+    """The rows, refused past the limits. Trailing empty rows (a spreadsheet's formatted but
+    unused lines) are dropped; empty rows between rows are kept, so that line numbers hold."""
+    table, empty_rows = [], 0
+    for cells in rows:
+        deadline.check()
+        if len(cells) > limits.max_columns and any(
+            _text(cell) for cell in cells[limits.max_columns :]
+        ):
+            raise uploads.too_many_columns(limits)
+        if not any(_text(cell) for cell in cells):
+            empty_rows += 1
             continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise UnreadableFile(_("Le fichier n'est pas un texte lisible (UTF-8 attendu)."))
+        if len(table) + empty_rows > limits.max_rows:  # the header is not counted
+            raise uploads.too_many_rows(limits)
+        table.extend([] for _ in range(empty_rows))
+        empty_rows = 0
+        table.append(list(cells[: limits.max_columns]))
+    return table
+
+
+def _csv_rows(content):
+    text = uploads.decode_text(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        yield from reader
     except csv.Error as error:
         raise UnreadableFile(
             _("Le fichier CSV est mal formé : %(error)s.") % {"error": error}
         ) from None
 
 
-def _read_xlsx(content):
+def _xlsx_rows(content, limits):
     from openpyxl import load_workbook
 
+    archive = uploads.open_xlsx_archive(content, limits)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(archive, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise UnreadableFile(_("Le fichier n'est pas un classeur XLSX lisible.")) from None
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The sheet's declared dimensions may lie ("A1:XFD1048576"): forgotten, each row has
+        # the cells its XML holds, and missing rows are empty tuples.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
+    except UnreadableFile:
+        raise
+    except Exception:
+        raise UnreadableFile(_("Le fichier n'est pas un classeur XLSX lisible.")) from None
     finally:
         workbook.close()
 

@@ -274,6 +274,14 @@ if MAP_TILE_URL:
 ADDRESS_API_URL = os.environ.get("ADDRESS_API_URL", "")
 ADDRESS_API_TIMEOUT = float(os.environ.get("ADDRESS_API_TIMEOUT") or 2)
 
+# Uploaded files (the directory's imports), checked by content: see soli_dome/uploads.py.
+# Reading stops after UPLOAD_MAX_SECONDS, well under gunicorn's timeout (30 s).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 10_000)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 60)
+UPLOAD_MAX_SECONDS = float(os.environ.get("UPLOAD_MAX_SECONDS") or 10)
+
 # Referrals to partners: one reminder to a partner without an answer after
 # REFERRAL_REMINDER_DAYS, and the link expires REFERRAL_EXPIRY_DAYS after sending.
 REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 10)
