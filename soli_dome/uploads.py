@@ -129,10 +129,15 @@ def decode_text(content: bytes) -> str:
 
 
 def parse_json(content: bytes) -> Any:
+    unreadable = UnreadableUpload(_("Le fichier n'est pas un JSON lisible."))
     try:
-        return json.loads(content.decode("utf-8-sig"))
+        data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise UnreadableUpload(_("Le fichier n'est pas un JSON lisible.")) from None
+        raise unreadable from None
+    # A NUL character, escaped as \u0000, parses but no database text can hold it.
+    if "\\u0000" in json.dumps(data):
+        raise unreadable
+    return data
 
 
 def too_many_rows(limits: Limits) -> UnreadableUpload:

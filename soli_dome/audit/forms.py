@@ -48,10 +48,20 @@ class JournalFilterForm(forms.Form):
             self.add_error("fin", _("La fin de la période vient après son début."))
         return cleaned
 
-    def filter(self, entries):
-        """The entries the filters keep; all of them if the filters are not valid."""
+    def described_filters(self) -> dict[str, str]:
+        """The valid filters as text, for the export's own journal entry (never raw input:
+        a NUL byte cannot be stored)."""
         if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: str(value) for name, value in self.cleaned_data.items() if value}
+
+    def filter(self, entries):
+        """The entries the filters keep: all without filters, none with a wrong filter (its
+        message is next to the field; an export of everything would surprise)."""
+        if not self.is_bound:
             return entries
+        if not self.is_valid():
+            return entries.none()
         data = self.cleaned_data
         if data["debut"]:
             entries = entries.filter(at__date__gte=data["debut"])

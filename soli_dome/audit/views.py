@@ -64,7 +64,7 @@ def journal_export(request):
         target=None,
         event="journal.exported",
         count=entries.count(),
-        filters={key: value for key, value in request.GET.items() if value},
+        filters=form.described_filters(),
     )
     filename = f"journal-des-acces-{timezone.localdate():%Y-%m-%d}.csv"
     return exports.csv_response(filename, COLUMNS, entries.iterator(chunk_size=500))

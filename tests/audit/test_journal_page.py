@@ -141,6 +141,21 @@ def test_an_end_before_the_start_is_explained_next_to_the_field(client, coordina
     client.force_login(coordinator)
     response = client.get(JOURNAL_URL, {"debut": "2026-05-02", "fin": "2026-05-01"})
     assert response.context["form"].errors["fin"] == ["La fin de la période vient après son début."]
+    assert list(response.context["page"].object_list) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"dossier": "\x00"}, {"debut": "99999-01-01"}, {"personne": "abc"}, {"action": "rm"}],
+)
+def test_a_wrong_filter_lists_and_exports_nothing(client, coordinator, person, query):
+    record(actor=coordinator, action="read", target=person, event="file.read")
+    client.force_login(coordinator)
+    response = client.get(JOURNAL_URL, query)
+    assert response.status_code == 200 and response.context["form"].errors
+    assert list(response.context["page"].object_list) == []
+    lines = client.get(EXPORT_URL, query).getvalue().decode("utf-8-sig").splitlines()
+    assert len(lines) == 1  # the header only
 
 
 def _journal_queries(client, query=None):

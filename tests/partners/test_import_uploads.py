@@ -150,6 +150,13 @@ def test_a_json_file_that_does_not_parse_is_refused_on_upload(coordinator_client
     assert message == "Le fichier n'est pas un JSON lisible."
 
 
+def test_a_json_file_with_a_nul_character_is_refused(coordinator_client):
+    category = Category.objects.first()
+    file = SimpleUploadedFile("structures.json", b'[{"id": "a", "nom": "Ferme\\u0000"}]')
+    message = refusal(coordinator_client, file, category=category.pk)
+    assert message == "Le fichier n'est pas un JSON lisible."
+
+
 def test_a_json_file_of_too_many_structures_is_refused(coordinator_client, settings):
     settings.UPLOAD_MAX_ROWS = 2
     category = Category.objects.first()
