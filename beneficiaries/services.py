@@ -40,7 +40,7 @@ def create_beneficiary(*, form, by):
     primary = by if by.is_accompanier else form.cleaned_data.get("primary_accompanier")
     if primary is not None:
         Assignment.objects.create(beneficiary=beneficiary, accompanier=primary, is_primary=True)
-    record(actor=by, action=AuditEntry.Action.CREATE, target=beneficiary)
+    record(actor=by, action=AuditEntry.Action.CREATE, target=beneficiary, event="file.created")
     return beneficiary
 
 
@@ -55,7 +55,8 @@ def update_beneficiary(*, form, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        detail=", ".join(sorted(form.changed_data))[:200],
+        event="file.updated",
+        fields=sorted(form.changed_data),
     )
     return beneficiary
 
@@ -75,7 +76,8 @@ def assign(*, beneficiary, accompanier, is_primary, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        detail=f"assignment: {accompanier.email}{' (primary)' if is_primary else ''}",
+        event="file.assigned_primary" if is_primary else "file.assigned",
+        accompanier=accompanier.get_full_name() or accompanier.email,
     )
     return assignment
 
@@ -87,7 +89,8 @@ def unassign(*, assignment, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=assignment.beneficiary,
-        detail=f"unassignment: {assignment.accompanier.email}",
+        event="file.unassigned",
+        accompanier=assignment.accompanier.get_full_name() or assignment.accompanier.email,
     )
 
 
@@ -96,7 +99,11 @@ def change_status(*, beneficiary, action, by):
     """``action`` is one of "activate", "pause", "reopen" (closing needs a review)."""
     getattr(beneficiary, action)()
     record(
-        actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail=f"status: {action}"
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        event="file.status_changed",
+        status=action,
     )
 
 
@@ -115,12 +122,12 @@ def record_consents(*, beneficiary, answers, by):
                 defaults={"is_given": is_given, "recorded_on": today, "recorded_by": by},
             )
     if answers:
-        detail = ", ".join(f"{kind}={answer}" for kind, answer in sorted(answers.items()))
         record(
             actor=by,
             action=AuditEntry.Action.UPDATE,
             target=beneficiary,
-            detail=f"consents: {detail}",
+            event="file.consents_recorded",
+            answers=dict(answers),
         )
 
 
@@ -199,7 +206,7 @@ def invite_to_portal(*, beneficiary, by):
             "sent_by": by,
         },
     )
-    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="portal invite")
+    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event="portal.invited")
     _announce_invitation_by_sms(invitation, by=by)
     link = settings.SITE_URL + reverse("beneficiaries:invitation_accept", args=[invitation.token])
     transaction.on_commit(
@@ -295,7 +302,7 @@ def accept_invitation(*, invitation):
     invitation.accepted_at = timezone.now()
     invitation.token = new_invitation_token()
     invitation.save(update_fields=["accepted_at", "token", "updated_at"])
-    record(actor=user, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="portal joined")
+    record(actor=user, action=AuditEntry.Action.UPDATE, target=beneficiary, event="portal.joined")
     return user
 
 
@@ -320,7 +327,8 @@ def withdraw_consent(*, consent, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        detail=f"consents: {consent.kind}=False (withdrawn by the person)",
+        event="file.consent_withdrawn",
+        kind=consent.kind,
     )
     link = settings.SITE_URL + beneficiary.get_absolute_url()
     recipients = _accompanier_recipients(beneficiary)
@@ -348,7 +356,8 @@ def update_preferences(*, form, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        detail=f"preferences: {', '.join(sorted(form.changed_data))}"[:200],
+        event="file.preferences_changed",
+        fields=sorted(form.changed_data),
     )
     return beneficiary
 
@@ -362,7 +371,7 @@ def request_contact_change(*, beneficiary, form, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        detail=f"contact change #{change.pk} requested",
+        event="contact_change.requested",
     )
     recipients = _accompanier_recipients(beneficiary)
     link = settings.SITE_URL + beneficiary.get_absolute_url()
@@ -412,7 +421,8 @@ def decide_contact_change(*, change, confirm, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        detail=f"contact change #{change.pk} {change.status}",
+        event="contact_change.decided",
+        status=change.status,
     )
     return True
 
@@ -435,7 +445,10 @@ def request_deletion(*, beneficiary, by):
     request, created = DeletionRequest.objects.pending().get_or_create(beneficiary=beneficiary)
     if created:
         record(
-            actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="deletion asked"
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            target=beneficiary,
+            event="deletion.requested",
         )
     return request
 
@@ -450,6 +463,6 @@ def mark_deletion_handled(*, deletion_request, by):
             actor=by,
             action=AuditEntry.Action.UPDATE,
             target=deletion_request.beneficiary,
-            detail=f"deletion request #{deletion_request.pk} handled",
+            event="deletion.handled",
         )
     return bool(updated)

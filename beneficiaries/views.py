@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from soli_dome.audit.models import AuditEntry, record
+from soli_dome.audit.models import AuditEntry, record_read
 from soli_dome.sorting import Folded
 from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import coordinator_required, staff_required
@@ -82,7 +82,7 @@ def beneficiary_list(request):
 def beneficiary_detail(request, pk):
     files = with_accompaniers(Beneficiary.objects.visible_to(request.user))
     beneficiary = get_object_or_404(files.select_related("user", "portal_invitation"), pk=pk)
-    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    record_read(actor=request.user, target=beneficiary, event="file.read")
     consents = beneficiary.consents.select_related("recorded_by")
     return render(
         request,
@@ -122,6 +122,8 @@ def beneficiary_update(request, pk):
             update_beneficiary(form=form, by=request.user)
             messages.success(request, _("Les changements sont enregistrés."))
             return redirect(beneficiary)
+        if request.method == "GET":
+            record_read(actor=request.user, target=beneficiary, event="file.edit_opened")
     return render(
         request, "beneficiaries/beneficiary_form.html", {"form": form, "beneficiary": beneficiary}
     )
@@ -131,6 +133,8 @@ def beneficiary_update(request, pk):
 def beneficiary_access_log(request, pk):
     """Who read or changed this file."""
     beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    # Journaled first: the page counts its entries, this read included, before listing them.
+    record_read(actor=request.user, target=beneficiary, event="file.journal_read")
     entries = Paginator(AuditEntry.objects.about(beneficiary), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -172,6 +176,8 @@ def beneficiary_assignments(request, pk):
         if url_has_allowed_host_and_scheme(back_to, allowed_hosts={request.get_host()}):
             return redirect(back_to)
         return redirect("beneficiaries:beneficiary_assignments", pk=beneficiary.pk)
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.assignments_opened")
     return render(
         request,
         "beneficiaries/beneficiary_assignments.html",
@@ -229,6 +235,8 @@ def beneficiary_consents(request, pk):
         record_consents(beneficiary=beneficiary, answers=form.changed_answers(), by=request.user)
         messages.success(request, _("Les consentements sont enregistrés."))
         return redirect(beneficiary)
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.consents_opened")
     return render(
         request,
         "beneficiaries/beneficiary_consents.html",

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Commune
+from soli_dome import uploads
 from soli_dome.text import fold
 
 from . import transfer
@@ -225,10 +226,7 @@ def read_structures(content):
     stand alone or inside an object, under "items" (the national API's pages) or
     "structures". A services file is refused: it says what structures offer, not who they
     are."""
-    try:
-        items = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
-        raise transfer.UnreadableFile(_("Le fichier n'est pas un JSON lisible.")) from None
+    items = uploads.parse_json(content)
     if isinstance(items, dict):
         items = next(
             (items[key] for key in ("items", "structures") if isinstance(items.get(key), list)),
@@ -247,6 +245,9 @@ def read_structures(content):
                 "chaque fiche."
             )
         )
+    limits = uploads.Limits.from_settings()
+    if len(items) > limits.max_rows:
+        raise uploads.too_many_rows(limits)
     _refuse_non_text_values(items)
     communes = _communes()
     table = [list(STRUCTURE_FIELDS.values())]

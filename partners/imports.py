@@ -16,25 +16,25 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from soli_dome import exports, uploads
 from soli_dome.users.permissions import coordinator_required
 
 from . import data_inclusion, import_jobs, transfer
 from .models import Category, ImportJob
 from .views import filtered_partners
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXTENSIONS = ("csv", "xlsx")
 UPLOAD_EXTENSIONS = (*EXTENSIONS, "json")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "partner_imports"
 DONE_KEY = "partner_imports_done"  # tokens imported from this session: a kind page, not a 404
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}\.(csv|xlsx|json)")
@@ -45,10 +45,6 @@ PREVIEW_ROWS = 200  # listings the preview names; a larger file says how many mo
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Fichier à importer"),
-        help_text=gettext_lazy(
-            "Un fichier CSV ou XLSX avec la ligne d'en-têtes, ou un fichier de structures "
-            "data·inclusion (JSON), de 5 Mo au plus."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}),
     )
     category = forms.ModelChoiceField(
@@ -61,16 +57,30 @@ class ImportForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = uploads.Limits.from_settings()
+        self.fields["file"].help_text = _(
+            "Un fichier CSV ou XLSX avec la ligne d'en-têtes, ou un fichier de structures "
+            "data·inclusion (JSON), de %(size)s et %(rows)s lignes au plus."
+        ) % {"size": uploads.megabytes(limits.max_bytes), "rows": intcomma(limits.max_rows)}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in UPLOAD_EXTENSIONS:
             raise forms.ValidationError(_("Choisissez un fichier .csv, .xlsx ou .json."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")
-            )
         upload.extension = extension
+        try:
+            # Read by content now, so that what is wrong shows next to the field.
+            uploads.check_size(upload.size, uploads.Limits.from_settings())
+            content = b"".join(upload.chunks())
+            if extension == "json":
+                data_inclusion.read_structures(content)
+            else:
+                transfer.read_table(content, extension)
+        except uploads.UnreadableUpload as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
     def clean(self):
@@ -229,18 +239,12 @@ def _filename(kind, extension):
     return f"acteurs-{kind}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _xlsx_response(table, filename):
-    response = HttpResponse(transfer.xlsx_bytes(table, title=_("Acteurs")), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _csv_response(table, filename):
-    response = StreamingHttpResponse(
-        transfer.csv_lines(table), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _download(extension, filename, columns, rows):
+    # Files are in French whatever the language of the page: the import reads French.
+    with translation.override("fr"):
+        if extension == "xlsx":
+            return exports.xlsx_response(filename, [("Acteurs", columns, rows)])
+        return exports.csv_response(filename, columns, rows)
 
 
 @coordinator_required
@@ -249,11 +253,8 @@ def partner_export(request, extension):
     if extension not in EXTENSIONS:
         raise Http404
     _form, partners = filtered_partners(request, timezone.localdate(), can_edit=True)
-    if extension == "xlsx":
-        table = transfer.rows(transfer.export_queryset(partners), for_xlsx=True)
-        return _xlsx_response(table, _filename("export", "xlsx"))
-    table = transfer.rows(transfer.export_queryset(partners))
-    return _csv_response(table, _filename("export", "csv"))
+    rows = transfer.export_rows(transfer.export_queryset(partners))
+    return _download(extension, _filename("export", extension), transfer.EXPORT_COLUMNS, rows)
 
 
 @coordinator_required
@@ -279,9 +280,12 @@ def partner_import_template(request, extension):
     """The headers and one example row, to fill in."""
     if extension not in EXTENSIONS:
         raise Http404
-    if extension == "xlsx":
-        return _xlsx_response(transfer.template_rows(), "acteurs-modele.xlsx")
-    return _csv_response(transfer.template_rows(), "acteurs-modele.csv")
+    return _download(
+        extension,
+        f"acteurs-modele.{extension}",
+        transfer.TEMPLATE_COLUMNS,
+        transfer.template_rows(),
+    )
 
 
 @coordinator_required

@@ -4,7 +4,9 @@ One column list, ``COLUMNS``, serves both ways: each column has its French heade
 value from a partner (export) and parses a cell back (import), so that an exported file imports
 again unchanged. The CSV is written in UTF-8 with a byte-order mark and ";" separators, which is
 what French spreadsheet software opens without asking; imports accept ";", "," or tabs, and
-UTF-8 or Windows-1252.
+UTF-8 or Windows-1252. Files are written by the shared writer (``soli_dome.exports``), which
+turns a text that a spreadsheet would run as a formula into inert text; the import undoes the
+CSV's leading apostrophe, so that such a listing round-trips unchanged.
 
 Lists (categories, services, publics, access conditions) are separated by " | ". Names that the
 directory does not know are errors, listing the accepted values: an import never creates a
@@ -15,6 +17,7 @@ import copy
 import csv
 import datetime
 import io
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,12 +30,12 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Commune
 from beneficiaries.phone import display_phone, to_e164
+from soli_dome import exports, uploads
 from soli_dome.text import fold
 
 from .models import AccessCondition, Category, Partner, ServiceTag, is_valid_siret
 
 SEPARATOR = " | "
-CSV_DELIMITER = ";"
 YES, NO = "oui", "non"
 
 
@@ -51,14 +54,15 @@ class Vocabulary:
 
 
 def _text(value):
-    """A cell as text: empty cells are "", whole numbers lose their ".0"."""
+    """A cell as text: empty cells are "", whole numbers lose their ".0", and the apostrophe
+    the export puts before a formula-like text is removed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    return exports.unneutralise(str(value)).strip()
 
 
 def _split(value):
@@ -142,14 +146,6 @@ def _coordinate(limit):
         return number.quantize(Decimal("0.000001"))
 
     return parse
-
-
-def _export_decimal(attribute):
-    def read(partner):
-        number = getattr(partner, attribute)
-        return "" if number is None else f"{number:.6f}"
-
-    return read
 
 
 def _parse_phone(value, vocabulary):
@@ -261,14 +257,6 @@ def _parse_date(value, vocabulary):
     raise ValidationError(_("Une date comme 31/01/2026."))
 
 
-def _export_date(attribute):
-    def read(partner):
-        day = getattr(partner, attribute)
-        return "" if day is None else day.strftime("%d/%m/%Y")
-
-    return read
-
-
 def _parse_yes_no(value, vocabulary):
     text = fold(_text(value))
     if text in {YES, "o", "1", "vrai", "true", "yes"}:
@@ -291,20 +279,16 @@ def _parse_months(value, vocabulary):
 class Column:
     header: str
     attribute: str  # the partner attribute it sets; many-to-many ones are set after saving
+    # The value the export writes: dates, numbers and texts, typed by the shared writer.
     export: Callable
     parse: Callable
     many: bool = False
     example: str = ""
-    xlsx_export: Callable | None = field(default=None)
     # A file without this column (one made before it existed) imports: listings keep theirs.
     optional_default: object = field(default=None)
 
 
 def _attr(attribute):
-    return lambda partner: getattr(partner, attribute)
-
-
-def _raw_date(attribute):
     return lambda partner: getattr(partner, attribute)
 
 
@@ -341,13 +325,11 @@ COLUMNS = [
         _parse_commune,
         example="63113",
     ),
-    Column(
-        "latitude", "latitude", _export_decimal("latitude"), _coordinate(90), example="45.777222"
-    ),
+    Column("latitude", "latitude", _attr("latitude"), _coordinate(90), example="45.777222"),
     Column(
         "longitude",
         "longitude",
-        _export_decimal("longitude"),
+        _attr("longitude"),
         _coordinate(180),
         example="3.087025",
     ),
@@ -407,10 +389,9 @@ COLUMNS = [
     Column(
         "date de convention",
         "agreement_date",
-        _export_date("agreement_date"),
+        _attr("agreement_date"),
         _parse_date,
         example="15/01/2026",
-        xlsx_export=_raw_date("agreement_date"),
     ),
     Column(
         "recommandable",
@@ -422,15 +403,14 @@ COLUMNS = [
     Column(
         "dernière vérification",
         "last_checked_on",
-        _export_date("last_checked_on"),
+        _attr("last_checked_on"),
         _parse_date,
         example="01/02/2026",
-        xlsx_export=_raw_date("last_checked_on"),
     ),
     Column(
         "fréquence de revue (mois)",
         "review_every_months",
-        lambda partner: str(partner.review_every_months),
+        _attr("review_every_months"),
         _parse_months,
         example="12",
     ),
@@ -473,66 +453,23 @@ def export_queryset(partners):
     )
 
 
-def rows(partners, *, for_xlsx=False):
-    """The header, then one list of cells per partner, in French whatever the language of the
-    page (a generator: exports stream)."""
-    yield list(HEADERS)
-    for partner in partners.iterator(chunk_size=500):
-        with translation.override("fr"):
-            cells = [
-                (column.xlsx_export or column.export)(partner)
-                if for_xlsx
-                else column.export(partner)
-                for column in COLUMNS
-            ]
-        yield cells
+# The export's columns for the shared writer: in French whatever the language of the page,
+# since the import reads French headers and labels.
+EXPORT_COLUMNS = [exports.Column(column.header, column.export) for column in COLUMNS]
+TEMPLATE_COLUMNS = [
+    exports.Column(column.header, operator.itemgetter(index))
+    for index, column in enumerate(COLUMNS)
+]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(table):
-    """The rows as CSV text, line after line, the first one led by a byte-order mark."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-    yield "\ufeff"
-    for row in table:
-        yield writer.writerow(row)
-
-
-def xlsx_bytes(table, *, title):
-    """The rows as an XLSX workbook, written in openpyxl's write-only mode."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for index, row in enumerate(table):
-        if index == 0:
-            cells = []
-            for header in row:
-                cell = WriteOnlyCell(sheet, value=header)
-                cell.font = Font(bold=True)
-                cells.append(cell)
-            sheet.append(cells)
-            continue
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def export_rows(partners):
+    """The partners one by one, for ``EXPORT_COLUMNS`` (a generator: exports stream)."""
+    return partners.iterator(chunk_size=500)
 
 
 def template_rows():
-    yield list(HEADERS)
-    yield [column.example for column in COLUMNS]
+    """The one example row of the import template, for ``TEMPLATE_COLUMNS``."""
+    return [[column.example for column in COLUMNS]]
 
 
 # --- import -------------------------------------------------------------------------------
@@ -543,46 +480,71 @@ def count_rows(table):
     return sum(1 for cells in table[1:] if any(_text(cell) for cell in cells))
 
 
-class UnreadableFile(Exception):
-    """The file is not a CSV or XLSX table we can read; the message says why."""
+# The file is not a table we can read, or is too large to read; the message says why.
+UnreadableFile = uploads.UnreadableUpload
 
 
-def read_table(content, extension):
-    """The cells of the file, as a list of rows (the header first)."""
-    if extension == "xlsx":
-        return _read_xlsx(content)
-    return _read_csv(content)
+def read_table(content, extension, limits=None):
+    """The cells of the file, as a list of rows (the header first), checked by content and
+    read within ``limits`` (the settings' by default): see ``soli_dome.uploads``."""
+    limits = limits or uploads.Limits.from_settings()
+    deadline = uploads.Deadline(limits.max_seconds)
+    rows = _xlsx_rows(content, limits) if extension == "xlsx" else _csv_rows(content)
+    return _bounded(rows, limits, deadline)
 
 
-def _read_csv(content):
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
+def _bounded(rows, limits, deadline):
+    """The rows, refused past the limits. Trailing empty rows (a spreadsheet's formatted but
+    unused lines) are dropped; empty rows between rows are kept, so that line numbers hold."""
+    table, empty_rows = [], 0
+    for cells in rows:
+        deadline.check()
+        if len(cells) > limits.max_columns and any(
+            _text(cell) for cell in cells[limits.max_columns :]
+        ):
+            raise uploads.too_many_columns(limits)
+        if not any(_text(cell) for cell in cells):
+            empty_rows += 1
             continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise UnreadableFile(_("Le fichier n'est pas un texte lisible (UTF-8 attendu)."))
+        if len(table) + empty_rows > limits.max_rows:  # the header is not counted
+            raise uploads.too_many_rows(limits)
+        table.extend([] for _ in range(empty_rows))
+        empty_rows = 0
+        table.append(list(cells[: limits.max_columns]))
+    return table
+
+
+def _csv_rows(content):
+    text = uploads.decode_text(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        yield from reader
     except csv.Error as error:
         raise UnreadableFile(
             _("Le fichier CSV est mal formé : %(error)s.") % {"error": error}
         ) from None
 
 
-def _read_xlsx(content):
+def _xlsx_rows(content, limits):
     from openpyxl import load_workbook
 
+    archive = uploads.open_xlsx_archive(content, limits)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(archive, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise UnreadableFile(_("Le fichier n'est pas un classeur XLSX lisible.")) from None
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The sheet's declared dimensions may lie ("A1:XFD1048576"): forgotten, each row has
+        # the cells its XML holds, and missing rows are empty tuples.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
+    except UnreadableFile:
+        raise
+    except Exception:
+        raise UnreadableFile(_("Le fichier n'est pas un classeur XLSX lisible.")) from None
     finally:
         workbook.close()
 

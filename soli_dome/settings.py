@@ -274,6 +274,21 @@ if MAP_TILE_URL:
 ADDRESS_API_URL = os.environ.get("ADDRESS_API_URL", "")
 ADDRESS_API_TIMEOUT = float(os.environ.get("ADDRESS_API_TIMEOUT") or 2)
 
+# The access journal keeps entries this many months; the purge runs daily (soli_dome/audit).
+AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12)
+CELERY_BEAT_SCHEDULE["journal-purge"] = {
+    "task": "audit.purge_journal",
+    "schedule": 24 * 60 * 60,  # seconds: once a day
+}
+
+# Uploaded files (the directory's imports), checked by content: see soli_dome/uploads.py.
+# Reading stops after UPLOAD_MAX_SECONDS, well under gunicorn's timeout (30 s).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 10_000)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 60)
+UPLOAD_MAX_SECONDS = float(os.environ.get("UPLOAD_MAX_SECONDS") or 10)
+
 # Referrals to partners: one reminder to a partner without an answer after
 # REFERRAL_REMINDER_DAYS, and the link expires REFERRAL_EXPIRY_DAYS after sending.
 REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 10)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("beneficiaires/", include("beneficiaries.urls")),
     path("acteurs/", include("partners.urls")),
     path("messages/", include("soli_dome.notifications.urls")),
+    path("journal/", include("soli_dome.audit.urls")),
     path("", include("accompaniment.urls")),
     path("admin/", admin.site.urls),
 ]

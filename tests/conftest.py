@@ -90,6 +90,27 @@ def sms_outbox(settings):
     return sms.outbox
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_empty_the_journal():
+    """The database refuses DELETE and TRUNCATE on the journal (soli_dome/audit/purge.py). The
+    flush that ends each transactional test opens it the way the purge does, inside the
+    flush's own transaction; nothing else in the suite can."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from soli_dome.audit import purge
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        vendor = self.connection.vendor
+        statements = [*purge.open_statements(vendor), *sql_list, *purge.close_statements(vendor)]
+        return original(self, statements)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture
 def reference_rows(transactional_db):
     """For transactional tests: the rows migrations load (communes, themes, the directory's

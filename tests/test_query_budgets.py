@@ -95,6 +95,8 @@ def pages(person, feed):
             "follow-up": reverse("beneficiaries:follow_up"),
             "network view": reverse("accompaniment:network_overview"),
             "outbox page": reverse("notifications:notification_list"),
+            "access journal": reverse("audit:journal"),
+            "access journal, one file": reverse("audit:journal") + f"?dossier={person.pk}",
             "session list, programme": reverse("accompaniment:session_list") + "?accompanier=",
         },
         "beneficiary": {

@@ -21,7 +21,7 @@ def close_file(*, beneficiary, form, by):
     review.written_by = by
     review.save()
     beneficiary.close(on=review.closed_on, reason=form.cleaned_data["exit_reason"])
-    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="status: close")
+    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event="file.closed")
     for registration in Registration.objects.active().filter(
         beneficiary=beneficiary, workshop__in=Workshop.objects.coming()
     ):

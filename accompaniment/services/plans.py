@@ -30,8 +30,8 @@ from soli_dome.users.permissions import Scope, scope_of
 UP, DOWN = "up", "down"
 
 
-def _journal(by, beneficiary, detail):
-    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail=detail[:200])
+def _journal(by, beneficiary, event, **params):
+    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event=event, **params)
 
 
 class ClosedFileError(Exception):
@@ -52,11 +52,11 @@ def ensure_file_open(beneficiary):
         raise ClosedFileError(beneficiary)
 
 
-def record_file_change(by, beneficiary, detail):
+def record_file_change(by, beneficiary, event, **params):
     """Every change of a plan or of supports ends here, inside its transaction: on a closed
     file the error rolls the change back."""
     ensure_file_open(beneficiary)
-    _journal(by, beneficiary, detail)
+    _journal(by, beneficiary, event, **params)
 
 
 # Plan -----------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def add_goal(*, beneficiary, form, by):
     goal.save()
     # The creation is the first change of the goal's history, shown on the timeline.
     GoalChange.objects.create(goal=goal, from_status="", to_status=goal.status, by=by)
-    record_file_change(by, beneficiary, f"plan: goal added #{goal.pk}")
+    record_file_change(by, beneficiary, "plan.goal_added", goal=goal.title)
     return goal
 
 
@@ -97,7 +97,11 @@ def add_goal(*, beneficiary, form, by):
 def update_goal(*, form, by):
     goal = form.save()
     record_file_change(
-        by, goal.beneficiary, f"plan: goal #{goal.pk} changed ({', '.join(form.changed_data)})"
+        by,
+        goal.beneficiary,
+        "plan.goal_changed",
+        goal=goal.title,
+        fields=sorted(form.changed_data),
     )
     return goal
 
@@ -112,7 +116,7 @@ def change_goal_status(*, goal, status, by):
         last = goal.beneficiary.goals.open().exclude(pk=goal.pk).aggregate(last=Max("position"))
         goal.position = 0 if last["last"] is None else last["last"] + 1
         goal.save(update_fields=["position"])
-    record_file_change(by, goal.beneficiary, f"plan: goal #{goal.pk} {status}")
+    record_file_change(by, goal.beneficiary, "plan.goal_status", goal=goal.title, status=status)
     return goal
 
 
@@ -143,7 +147,7 @@ def move_goal(*, goal, direction, by):
     moved = _swap(goals, goal.pk, direction)
     if moved:
         Goal.objects.bulk_update(goals, ["position"])
-        record_file_change(by, goal.beneficiary, f"plan: goal #{goal.pk} moved {direction}")
+        record_file_change(by, goal.beneficiary, "plan.goal_moved", goal=goal.title)
     return moved
 
 
@@ -154,7 +158,7 @@ def add_step(*, goal, form, by):
     last = goal.steps.aggregate(last=Max("position"))["last"]
     step.position = 0 if last is None else last + 1
     step.save()
-    record_file_change(by, goal.beneficiary, f"plan: step added #{step.pk} to goal #{goal.pk}")
+    record_file_change(by, goal.beneficiary, "plan.step_added", goal=goal.title, step=step.title)
     return step
 
 
@@ -164,7 +168,9 @@ def update_step(*, form, by):
     record_file_change(
         by,
         step.goal.beneficiary,
-        f"plan: step #{step.pk} changed ({', '.join(form.changed_data)})",
+        "plan.step_changed",
+        step=step.title,
+        fields=sorted(form.changed_data),
     )
     return step
 
@@ -176,7 +182,10 @@ def set_step_done(*, step, done, by):
     if done and step.goal.status == Goal.Status.TO_START:
         change_goal_status(goal=step.goal, status=Goal.Status.IN_PROGRESS, by=by)
     record_file_change(
-        by, step.goal.beneficiary, f"plan: step #{step.pk} {'done' if done else 'to do'}"
+        by,
+        step.goal.beneficiary,
+        "plan.step_done" if done else "plan.step_to_do",
+        step=step.title,
     )
     return step
 
@@ -184,9 +193,8 @@ def set_step_done(*, step, done, by):
 @transaction.atomic
 def delete_step(*, step, by):
     """For a step added by mistake; a step that no longer fits is better left undone."""
-    pk = step.pk
     step.delete()
-    record_file_change(by, step.goal.beneficiary, f"plan: step #{pk} deleted ({step.title})")
+    record_file_change(by, step.goal.beneficiary, "plan.step_deleted", step=step.title)
 
 
 @transaction.atomic
@@ -197,7 +205,7 @@ def move_step(*, step, direction, by):
     moved = _swap(steps, step.pk, direction)
     if moved:
         Step.objects.bulk_update(steps, ["position"])
-        record_file_change(by, step.goal.beneficiary, f"plan: step #{step.pk} moved {direction}")
+        record_file_change(by, step.goal.beneficiary, "plan.step_moved", step=step.title)
     return moved
 
 
@@ -213,7 +221,7 @@ def add_note(*, beneficiary, form, by):
     note.save()
     if note.is_contact:
         beneficiary.record_contact(on=note.happened_on)
-    _journal(by, beneficiary, f"note added #{note.pk}{' (contact)' if note.is_contact else ''}")
+    _journal(by, beneficiary, "file.contact_noted" if note.is_contact else "file.note_added")
     return note
 
 

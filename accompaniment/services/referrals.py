@@ -80,10 +80,15 @@ def create_referral(*, beneficiary, form, by):
     referral.token = new_token()
     referral.expires_at = referral.sent_at + datetime.timedelta(days=settings.REFERRAL_EXPIRY_DAYS)
     referral.save()
-    detail = f"referral #{referral.pk} to partner #{referral.partner_id}"
-    if referral.consent_override_reason:
-        detail += " (consent overridden)"
-    record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail=detail)
+    record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        event="referral.sent_without_consent"
+        if referral.consent_override_reason
+        else "referral.sent",
+        partner=referral.partner.name,
+    )
     transaction.on_commit(
         lambda: _send_to_partner(
             referral,
@@ -108,7 +113,8 @@ def record_inbound_referral(*, beneficiary, form, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        detail=f"referred in by partner #{referral.partner_id}",
+        event="referral.received",
+        partner=referral.partner.name,
     )
     return referral
 

@@ -11,27 +11,32 @@ from django.utils import timezone
 from accompaniment import reminders
 from accompaniment.models import Participation, Session
 from beneficiaries.models import Beneficiary
+from soli_dome.audit.events import iso
 from soli_dome.audit.models import AuditEntry, record_many
 
 
-def journal(*, by, action, session, beneficiaries, detail):
+def journal(*, by, action, session, beneficiaries, event, **params):
+    """One entry per participant's file; the sentence names the session by its start."""
     record_many(
         actor=by,
         action=action,
         targets=beneficiaries,
-        detail=f"session {session.pk}: {detail}",
+        event=event,
+        start=iso(session.starts_at),
+        **params,
     )
 
 
-def record_session_read(*, session, by):
-    """Opening a session's staff page reads part of each participant's file."""
+def record_session_read(*, session, by, event="session.read"):
+    """Opening a session's staff page, or one of its forms, reads part of each participant's
+    file."""
     participants = [p.beneficiary for p in session.participations.all()]
     journal(
         by=by,
         action=AuditEntry.Action.READ,
         session=session,
         beneficiaries=participants,
-        detail="read",
+        event=event,
     )
 
 
@@ -71,7 +76,7 @@ def create_session(*, form, by):
         action=AuditEntry.Action.UPDATE,
         session=session,
         beneficiaries=participants,
-        detail="recorded as held" if held else "scheduled",
+        event="session.held" if held else "session.scheduled",
     )
     if not held:
         reminders.appointment_fixed(reminders.of_session(session), participants)
@@ -108,7 +113,8 @@ def update_session(*, form, by):
         action=AuditEntry.Action.UPDATE,
         session=session,
         beneficiaries=[*before, *chosen.values()],
-        detail=", ".join(sorted(form.changed_data)) or "updated",
+        event="session.updated",
+        fields=sorted(form.changed_data),
     )
     appointment = reminders.of_session(session)
     if session.status == Session.Status.PLANNED:
@@ -143,7 +149,7 @@ def record_held(*, form, by):
         action=AuditEntry.Action.UPDATE,
         session=session,
         beneficiaries=[p.beneficiary for p in form.participations],
-        detail="recorded as held",
+        event="session.held",
     )
     reminders.forget(reminders.of_session(session))
     return session
@@ -160,7 +166,7 @@ def cancel_session(*, session, reason, by):
         action=AuditEntry.Action.UPDATE,
         session=session,
         beneficiaries=participants,
-        detail="cancelled",
+        event="session.cancelled",
     )
     reminders.appointment_cancelled(
         reminders.of_session(session),
@@ -184,6 +190,6 @@ def mark_missed(*, session, by):
         action=AuditEntry.Action.UPDATE,
         session=session,
         beneficiaries=Beneficiary.objects.filter(participations__session=session),
-        detail="missed",
+        event="session.missed",
     )
     reminders.forget(reminders.of_session(session))

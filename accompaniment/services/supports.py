@@ -24,7 +24,7 @@ def record_support(*, beneficiary, form, by):
     support.beneficiary = beneficiary
     support.recorded_by = by
     support.save()
-    record_file_change(by, beneficiary, f"support added #{support.pk} ({support.kind})")
+    record_file_change(by, beneficiary, "support.added", kind=support.kind)
     return support
 
 
@@ -34,7 +34,9 @@ def update_support(*, form, by):
     record_file_change(
         by,
         support.beneficiary,
-        f"support #{support.pk} changed ({', '.join(form.changed_data)})",
+        "support.changed",
+        kind=support.kind,
+        fields=sorted(form.changed_data),
     )
     return support
 
@@ -42,6 +44,5 @@ def update_support(*, form, by):
 @transaction.atomic
 def delete_support(*, support, by):
     """For a support recorded by mistake."""
-    pk = support.pk
     support.delete()
-    record_file_change(by, support.beneficiary, f"support #{pk} deleted ({support.kind})")
+    record_file_change(by, support.beneficiary, "support.deleted", kind=support.kind)

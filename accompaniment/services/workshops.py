@@ -42,7 +42,8 @@ def _fill_free_places(workshop, *, by):
             actor=by,
             action=AuditEntry.Action.UPDATE,
             target=registration.beneficiary,
-            detail=f"workshop {workshop.pk}: promoted from the waiting list",
+            event="workshop.promoted",
+            workshop=workshop.title,
         )
     reminders.appointment_fixed(reminders.of_workshop(workshop), [r.beneficiary for r in promoted])
     return promoted
@@ -126,7 +127,9 @@ def register(*, workshop, beneficiary, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        detail=f"workshop {workshop.pk}: {status}",
+        event="workshop.registration",
+        workshop=workshop.title,
+        status=status,
     )
     if status == Registration.Status.REGISTERED:
         reminders.appointment_fixed(reminders.of_workshop(workshop), [beneficiary])
@@ -150,7 +153,8 @@ def unregister(*, registration, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=registration.beneficiary,
-        detail=f"workshop {workshop.pk}: cancelled",
+        event="workshop.registration_cancelled",
+        workshop=workshop.title,
     )
     reminders.forget(reminders.of_workshop(workshop), [registration.beneficiary])
     return _fill_free_places(workshop, by=by) if held_a_place else []
@@ -210,7 +214,9 @@ def take_attendance(*, workshop, attendance, by):
             actor=by,
             action=AuditEntry.Action.UPDATE,
             target=beneficiary,
-            detail=f"workshop {workshop.pk}: {attendance[beneficiary.pk]}",
+            event="workshop.attendance",
+            workshop=workshop.title,
+            attendance=attendance[beneficiary.pk],
         )
 
     reminders.forget(reminders.of_workshop(workshop))
@@ -239,5 +245,7 @@ def tick_steps(*, workshop, steps, by):
             actor=by,
             action=AuditEntry.Action.UPDATE,
             target=beneficiary,
-            detail=f"workshop {workshop.pk}: steps done {', '.join(map(str, step_ids))}"[:200],
+            event="workshop.steps_done",
+            workshop=workshop.title,
+            count=len(step_ids),
         )

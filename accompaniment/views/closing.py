@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from accompaniment.forms.closing import CloseFileForm
 from accompaniment.services.closing import close_file
 from beneficiaries.models import Beneficiary
+from soli_dome.audit.models import record_read
 from soli_dome.users.permissions import staff_required
 
 
@@ -16,6 +17,8 @@ def file_close(request, pk):
         close_file(beneficiary=beneficiary, form=form, by=request.user)
         messages.success(request, _("Le dossier de %(name)s est clôturé.") % {"name": beneficiary})
         return redirect(beneficiary)
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.closing_opened")
     goals = beneficiary.goals.select_related("theme")
     return render(
         request,

@@ -1,54 +1,47 @@
-import csv
-
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment import queries
 from accompaniment.forms.network import PeriodForm
+from soli_dome import exports
 from soli_dome.users.permissions import coordinator_required
 
 CHART_SERIES = [
     ("sent_count", _("Envoyées"), "text-primary"),
     ("accepted_count", _("Acceptées"), "text-success"),
 ]
-# The figures both tables share, as the page shows them (header, value of a row).
+# The figures both tables share, as the page shows them; the shared writer types them.
 FIGURES = [
-    (_("Orientations envoyées"), lambda row: row.sent_count),
-    (_("Acceptées"), lambda row: row.accepted_count),
-    (_("Refusées"), lambda row: row.refused_count),
-    (_("Expirées"), lambda row: row.expired_count),
-    (
-        _("Taux d'acceptation (%)"),
-        lambda row: "" if row.acceptance_rate is None else row.acceptance_rate,
-    ),
-    (
+    exports.Column(_("Orientations envoyées"), lambda row: row.sent_count),
+    exports.Column(_("Acceptées"), lambda row: row.accepted_count),
+    exports.Column(_("Refusées"), lambda row: row.refused_count),
+    exports.Column(_("Expirées"), lambda row: row.expired_count),
+    exports.Column(_("Taux d'acceptation (%)"), lambda row: row.acceptance_rate),
+    exports.Column(
         _("Délai moyen de réponse (jours)"),
-        lambda row: "" if row.answer_delay_days is None else floatformat(row.answer_delay_days, 1),
+        lambda row: None if row.answer_delay_days is None else round(row.answer_delay_days, 1),
+        number_format="0.0",
     ),
-    (_("Ateliers accueillis"), lambda row: row.workshop_count),
-    (_("Personnes orientées vers le programme"), lambda row: row.referred_in_count),
-    (
-        _("Dernier contact"),
-        lambda row: row.last_contact_on.strftime("%d/%m/%Y") if row.last_contact_on else "",
-    ),
+    exports.Column(_("Ateliers accueillis"), lambda row: row.workshop_count),
+    exports.Column(_("Personnes orientées vers le programme"), lambda row: row.referred_in_count),
+    exports.Column(_("Dernier contact"), lambda row: row.last_contact_on),
 ]
 TABLES = {
     "categories": [
-        (_("Catégorie"), str),
-        (_("Acteurs"), lambda row: row.partner_count),
+        exports.Column(_("Catégorie"), str),
+        exports.Column(_("Acteurs"), lambda row: row.partner_count),
         *FIGURES,
     ],
     "acteurs": [
-        (_("Acteur"), lambda row: row.name),
-        (
+        exports.Column(_("Acteur"), lambda row: row.name),
+        exports.Column(
             _("Catégories"),
             lambda row: ", ".join(str(category) for category in row.categories.all()),
         ),
-        (_("Commune"), lambda row: row.commune.name if row.commune_id else ""),
-        (_("Partenariat"), lambda row: row.get_partnership_status_display()),
+        exports.Column(_("Commune"), lambda row: row.commune.name if row.commune_id else ""),
+        exports.Column(_("Partenariat"), lambda row: row.get_partnership_status_display()),
         *FIGURES,
     ],
 }
@@ -87,21 +80,6 @@ def network_overview(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_lines(columns, rows, language):
-    """The table as CSV, as French spreadsheets open it (UTF-8 with a byte-order mark, ";"),
-    line after line. A plain writer until the shared one (soli_dome/exports) lands."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    with translation.override(language):
-        yield "\ufeff" + writer.writerow([str(header) for header, _value in columns])
-        for row in rows:
-            yield writer.writerow([value(row) for _header, value in columns])
-
-
 @coordinator_required
 def network_export(request, table):
     """One table of the network view, for the same period, as a CSV file."""
@@ -112,10 +90,5 @@ def network_export(request, table):
         rows = queries.category_rows(period)
     else:
         rows = queries.every_partner_row(period)
-    response = StreamingHttpResponse(
-        _csv_lines(TABLES[table], rows, translation.get_language()),
-        content_type="text/csv; charset=utf-8",
-    )
     filename = f"reseau-{table}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.csv_response(filename, TABLES[table], rows)

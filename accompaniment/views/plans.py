@@ -31,7 +31,7 @@ from accompaniment.templatetags.plan_panels import (
     timeline_panel_context,
 )
 from beneficiaries.models import Beneficiary
-from soli_dome.audit.models import AuditEntry, record
+from soli_dome.audit.models import AuditEntry, record, record_read
 from soli_dome.users.permissions import staff_required
 
 PLAN_PANEL = "accompaniment/includes/_plan_panel.html"
@@ -121,7 +121,7 @@ def plan_detail(request, pk):
     beneficiary = _file(request, pk)
     if not request.htmx:
         return _vary(redirect(_plan_url(beneficiary)))
-    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    record_read(actor=request.user, target=beneficiary, event="file.plan_read")
     return _vary(render(request, PLAN_PANEL, plan_panel_context(beneficiary=beneficiary)))
 
 
@@ -138,6 +138,8 @@ def goal_create(request, pk):
         if request.htmx:
             context = plan_panel_context(beneficiary=beneficiary, goal_form=form)
             return _vary(render(request, PLAN_PANEL, context))
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.plan_form_opened")
     return _vary(
         render(request, "accompaniment/goal_form.html", {"beneficiary": beneficiary, "form": form})
     )
@@ -155,7 +157,12 @@ def goal_update(request, pk):
             notice = _("L'objectif « %(goal)s » est modifié.") % {"goal": goal}
             return _plan_done(request, beneficiary, notice)
     if request.method == "GET":
-        record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+        record(
+            actor=request.user,
+            action=AuditEntry.Action.READ,
+            target=beneficiary,
+            event="file.plan_form_opened",
+        )
     context = {"beneficiary": beneficiary, "goal": goal, "form": form}
     if request.htmx:
         response = render(request, "accompaniment/includes/_goal_form_inline.html", context)
@@ -220,6 +227,8 @@ def step_create(request, pk):
         if request.htmx:
             context = plan_panel_context(beneficiary=beneficiary, step_form=form)
             return _vary(render(request, PLAN_PANEL, context))
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.plan_form_opened")
     context = {"beneficiary": beneficiary, "goal": goal, "form": form}
     return _vary(render(request, "accompaniment/step_form.html", context))
 
@@ -236,7 +245,12 @@ def step_update(request, pk):
             notice = _("L'action « %(step)s » est modifiée.") % {"step": step}
             return _plan_done(request, beneficiary, notice)
     if request.method == "GET":
-        record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+        record(
+            actor=request.user,
+            action=AuditEntry.Action.READ,
+            target=beneficiary,
+            event="file.plan_form_opened",
+        )
     context = {"beneficiary": beneficiary, "goal": step.goal, "step": step, "form": form}
     if request.htmx:
         response = render(request, "accompaniment/includes/_step_form_inline.html", context)
@@ -304,6 +318,8 @@ def note_create(request, pk):
                 beneficiary=beneficiary, user=request.user, note_form=form
             )
             return _vary(render(request, TIMELINE_PANEL, context))
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.note_form_opened")
     return _vary(
         render(request, "accompaniment/note_form.html", {"beneficiary": beneficiary, "form": form})
     )
@@ -316,7 +332,12 @@ def timeline_recent(request, pk):
     beneficiary = _file(request, pk)
     if not request.htmx:
         return _vary(redirect("accompaniment:plan_timeline", pk=beneficiary.pk))
-    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary, detail="history")
+    record(
+        actor=request.user,
+        action=AuditEntry.Action.READ,
+        target=beneficiary,
+        event="file.timeline_read",
+    )
     context = timeline_panel_context(beneficiary=beneficiary, user=request.user)
     return _vary(render(request, TIMELINE_PANEL, context))
 
@@ -326,7 +347,7 @@ def plan_print(request, pk):
     """The plan on one page in large type, to print and give to the person (the same page as
     the one they print from their space)."""
     beneficiary = _file(request, pk)
-    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    record_read(actor=request.user, target=beneficiary, event="file.plan_printed")
     open_goals, history = services.plan_of(beneficiary)
     return render(
         request,
@@ -345,7 +366,7 @@ def plan_timeline(request, pk):
     """The whole history of a file, page by page, when the file page shows only the latest
     events."""
     beneficiary = _file(request, pk)
-    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    record_read(actor=request.user, target=beneficiary, event="file.timeline_read")
     try:
         # Bounded: a huge page number would be an offset the database refuses.
         number = min(max(1, int(request.GET.get("page", 1))), LAST_TIMELINE_PAGE)

@@ -10,7 +10,7 @@ from accompaniment.models import Referral
 from accompaniment.services import referrals as services
 from accompaniment.services.plans import file_is_open
 from beneficiaries.models import Beneficiary
-from soli_dome.audit.models import AuditEntry, record
+from soli_dome.audit.models import AuditEntry, record, record_read
 from soli_dome.users.permissions import staff_required
 
 
@@ -40,6 +40,8 @@ def referral_create(request, pk):
             _("L'orientation vers %(partner)s est enregistrée.") % {"partner": referral.partner},
         )
         return redirect(referral)
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.referral_form_opened")
     return render(
         request,
         "accompaniment/referral_form.html",
@@ -63,6 +65,8 @@ def referral_inbound_create(request, pk):
             % {"name": beneficiary, "partner": referral.partner},
         )
         return redirect(beneficiary)
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.referral_form_opened")
     return render(
         request,
         "accompaniment/referral_inbound_form.html",
@@ -82,7 +86,8 @@ def referral_detail(request, pk):
         actor=request.user,
         action=AuditEntry.Action.READ,
         target=referral.beneficiary,
-        detail=f"referral #{referral.pk}",
+        event="referral.read",
+        partner=referral.partner.name if referral.partner_id else "",
     )
     link_is_active = referral.link_is_active()
     return render(

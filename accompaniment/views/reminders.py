@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from accompaniment.forms.reminders import ReminderPauseForm
 from beneficiaries.models import Beneficiary
+from soli_dome.audit.events import iso
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.users.permissions import staff_required
 
@@ -22,7 +23,8 @@ def reminder_pause(request, pk):
             actor=request.user,
             action=AuditEntry.Action.UPDATE,
             target=beneficiary,
-            detail=f"reminders paused until {until}" if until else "reminders resumed",
+            event="file.reminders_paused" if until else "file.reminders_resumed",
+            until=iso(until),
         )
         if until:
             messages.success(
@@ -38,7 +40,7 @@ def reminder_pause(request, pk):
             actor=request.user,
             action=AuditEntry.Action.READ,
             target=beneficiary,
-            detail="reminders",
+            event="file.reminders_read",
         )
     return render(
         request,

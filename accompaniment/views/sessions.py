@@ -24,7 +24,7 @@ from accompaniment.services.sessions import (
     update_session,
 )
 from beneficiaries.models import Beneficiary
-from soli_dome.audit.models import AuditEntry, record
+from soli_dome.audit.models import AuditEntry, record, record_read
 from soli_dome.users.permissions import staff_required
 
 LIST_LIMIT = 30
@@ -85,7 +85,12 @@ def session_list(request):
         except ValueError:
             raise Http404 from None
         beneficiary = get_object_or_404(Beneficiary.objects.visible_to(user), pk=beneficiary_pk)
-        record(actor=user, action=AuditEntry.Action.READ, target=beneficiary, detail="sessions")
+        record(
+            actor=user,
+            action=AuditEntry.Action.READ,
+            target=beneficiary,
+            event="file.sessions_read",
+        )
         sessions = sessions.filter(participations__beneficiary=beneficiary)
         focus = None
     elif user.is_coordinator:
@@ -165,6 +170,8 @@ def _create(request, *, beneficiary):
         else:
             messages.success(request, _("La séance est planifiée."))
         return redirect(session)
+    if beneficiary is not None and request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.session_form_opened")
     return render(
         request, "accompaniment/session_form.html", {"form": form, "beneficiary": beneficiary}
     )
@@ -183,7 +190,7 @@ def session_update(request, pk):
             messages.success(request, _("Les changements sont enregistrés."))
             return redirect(session)
         if request.method == "GET":
-            record_session_read(session=session, by=request.user)
+            record_session_read(session=session, by=request.user, event="session.form_opened")
     return render(request, "accompaniment/session_form.html", {"form": form, "session": session})
 
 
@@ -201,7 +208,7 @@ def session_record(request, pk):
             messages.success(request, _("La séance est enregistrée comme réalisée."))
             return redirect(session)
         if request.method == "GET":
-            record_session_read(session=session, by=request.user)
+            record_session_read(session=session, by=request.user, event="session.form_opened")
     return render(request, "accompaniment/session_record.html", {"form": form, "session": session})
 
 
@@ -217,6 +224,8 @@ def session_cancel(request, pk):
             cancel_session(session=session, reason=form.cleaned_data["reason"], by=request.user)
             messages.success(request, _("La séance est annulée."))
             return redirect(session)
+        if request.method == "GET":
+            record_session_read(session=session, by=request.user, event="session.form_opened")
     return render(request, "accompaniment/session_cancel.html", {"form": form, "session": session})
 
 

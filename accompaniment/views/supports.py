@@ -14,7 +14,7 @@ from accompaniment.models import Support
 from accompaniment.services import supports as services
 from accompaniment.services.plans import ClosedFileError, ensure_file_open
 from beneficiaries.models import Beneficiary
-from soli_dome.audit.models import AuditEntry, record
+from soli_dome.audit.models import record_read
 from soli_dome.users.permissions import staff_required
 
 CLOSED_FILE_NOTICE = gettext_lazy(
@@ -59,6 +59,8 @@ def support_create(request, pk):
             request, _("L'aide « %(support)s » est enregistrée.") % {"support": support}
         )
         return redirect(_supports_url(beneficiary))
+    if request.method == "GET":
+        record_read(actor=request.user, target=beneficiary, event="file.support_form_opened")
     return render(
         request,
         "accompaniment/support_form.html",
@@ -80,7 +82,7 @@ def support_update(request, pk):
         messages.success(request, _("L'aide « %(support)s » est modifiée.") % {"support": support})
         return redirect(_supports_url(beneficiary))
     if request.method == "GET":
-        record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+        record_read(actor=request.user, target=beneficiary, event="file.support_form_opened")
     return render(
         request,
         "accompaniment/support_form.html",
@@ -101,7 +103,7 @@ def support_delete(request, pk):
         services.delete_support(support=support, by=request.user)
         messages.success(request, _("L'aide « %(support)s » est supprimée.") % {"support": support})
         return redirect(_supports_url(beneficiary))
-    record(actor=request.user, action=AuditEntry.Action.READ, target=beneficiary)
+    record_read(actor=request.user, target=beneficiary, event="file.support_form_opened")
     return render(
         request,
         "accompaniment/support_delete.html",

@@ -5,7 +5,7 @@ from .models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "content_type", "object_id", "detail"]
+    list_display = ["at", "actor", "action", "content_type", "object_id", "sentence"]
     list_filter = ["action", "content_type"]
     date_hierarchy = "at"
 

@@ -34,7 +34,7 @@ def notification_list(request):
             for notification in page
             if notification.recipient_type.model == "beneficiary" and notification.recipient
         ],
-        detail="outbox",
+        event="file.outbox_read",
     )
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)

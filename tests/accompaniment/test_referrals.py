@@ -131,7 +131,7 @@ def test_referral_with_consent_is_sent_and_mailed_to_the_partner(
     assert message.to == ["accueil@partenaire.example", "alice@partenaire.example"]
     assert referral.public_url() in message.body
     assert beneficiary.last_name not in message.body
-    assert AuditEntry.objects.filter(object_id=beneficiary.pk, detail__contains="referral")
+    assert AuditEntry.objects.filter(object_id=beneficiary.pk, event__startswith="referral")
 
 
 def test_archived_partner_cannot_be_chosen(client, accompanier, beneficiary_of):

@@ -32,7 +32,7 @@ def test_the_pause_is_journaled_on_the_file(client, accompanier, beneficiary_of)
     person = beneficiary_of(accompanier)
     client.force_login(accompanier)
     client.post(url(person), {"reminders_paused_until": ""})
-    assert AuditEntry.objects.about(person).filter(detail="reminders resumed").exists()
+    assert AuditEntry.objects.about(person).filter(event="file.reminders_resumed").exists()
 
 
 def test_a_past_date_is_refused_with_a_message(client, accompanier, beneficiary_of):

@@ -209,7 +209,7 @@ def test_an_edit_is_saved_and_journaled(client, accompanier, beneficiary_of):
     client.post(reverse("accompaniment:session_update", args=[session.pk]), data)
     assert Session.objects.get().place == "Marché Saint-Joseph"
     entry = AuditEntry.objects.about(file).filter(action=AuditEntry.Action.UPDATE).get()
-    assert "place" in entry.detail
+    assert "place" in entry.params["fields"]
 
 
 def test_an_edit_adds_a_participant_and_changes_attendance(client, accompanier, beneficiary_of):

@@ -69,7 +69,7 @@ def test_a_new_bonus_takes_the_configured_rate(staff, file, settings):
 def test_recording_a_support_is_journalled_on_the_file(staff, file, accompanier):
     staff.post(create_url(file), doume())
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).latest("pk")
-    assert (entry.actor, entry.target, entry.detail.startswith("support added")) == (
+    assert (entry.actor, entry.target, entry.event == "support.added") == (
         accompanier,
         file,
         True,

@@ -101,7 +101,7 @@ def test_an_edit_is_saved_and_logged(client, accompanier, beneficiary_of):
     data["birth_date"] = file.birth_date.isoformat()
     client.post(url, data)
     entry = AuditEntry.objects.about(file).filter(action=AuditEntry.Action.UPDATE).get()
-    assert "email" in entry.detail
+    assert "email" in entry.params["fields"]
 
 
 def test_other_accompanier_cannot_edit(client, accompanier, other_accompanier, beneficiary_of):

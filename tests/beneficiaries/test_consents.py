@@ -29,7 +29,11 @@ def test_a_withdrawn_consent_is_recorded_as_refused_and_journaled(
         reverse("beneficiaries:beneficiary_consents", args=[file.pk]), {"research": "refused"}
     )
     assert Consent.objects.get(kind="research").is_given is False
-    assert AuditEntry.objects.about(file).filter(detail__contains="research=False").exists()
+    assert (
+        AuditEntry.objects.about(file)
+        .filter(event="file.consents_recorded", params__answers__research=False)
+        .exists()
+    )
 
 
 def test_other_accompanier_gets_404_on_consents(

@@ -209,11 +209,18 @@ def test_a_json_file_needs_the_category_of_new_listings(client, coordinator):
     assert "category" in response.context["form"].errors
 
 
+def refused(client, file, category):
+    """The message next to the file field: an unreadable file is refused on upload."""
+    response = client.post(IMPORT_URL, {"file": file, "category": category.pk})
+    assert response.status_code == 200
+    return response.context["form"].errors["file"]
+
+
 def test_a_file_that_is_not_a_list_of_structures_is_explained(client, coordinator):
     client.force_login(coordinator)
-    preview, plan = upload(client, json_file(b"{not json"), Category.objects.first())
-    assert plan is None
-    assert preview.context["unreadable"] == "Le fichier n'est pas un JSON lisible."
+    assert refused(client, json_file(b"{not json"), Category.objects.first()) == [
+        "Le fichier n'est pas un JSON lisible."
+    ]
 
 
 def test_a_structure_given_twice_names_the_first_one(client, coordinator):
@@ -228,11 +235,9 @@ def test_a_structure_given_twice_names_the_first_one(client, coordinator):
 def test_a_list_where_a_text_is_expected_is_named_not_imported(client, coordinator):
     client.force_login(coordinator)
     structures = [{"id": "a", "nom": "Ferme A"}, {"id": "b", "nom": ["Ferme B"], "commune": 63000}]
-    preview, plan = upload(client, json_file(structures), Category.objects.first())
-    assert (plan, preview.context["unreadable"]) == (
-        None,
-        "Ces champs devraient contenir un texte ou un nombre : structure 2, champ « nom ».",
-    )
+    assert refused(client, json_file(structures), Category.objects.first()) == [
+        "Ces champs devraient contenir un texte ou un nombre : structure 2, champ « nom »."
+    ]
 
 
 def test_a_number_given_as_commune_is_read_as_text(client, coordinator):

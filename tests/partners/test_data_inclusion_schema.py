@@ -23,7 +23,14 @@ from partners import data_inclusion
 from partners.demo import seed_partners
 from partners.models import Category, Partner, ServiceTag
 from tests.partners.factories import ContactFactory, PartnerFactory, service
-from tests.partners.test_data_inclusion import confirm, download, json_file, listing, upload
+from tests.partners.test_data_inclusion import (
+    confirm,
+    download,
+    json_file,
+    listing,
+    refused,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -196,18 +203,18 @@ def test_a_services_file_is_refused_with_the_reason(client, coordinator):
     example = schema_example(Service)
     Service.model_validate(example, context=STRICT)
     client.force_login(coordinator)
-    preview, plan = upload(client, json_file([example]), Category.objects.first())
-    assert plan is None
-    assert "liste de services data·inclusion" in preview.context["unreadable"]
-    assert "Importez le fichier des structures" in preview.content.decode()
+    # Refused on upload, the reason next to the field.
+    [message] = refused(client, json_file([example]), Category.objects.first())
+    assert "liste de services data·inclusion" in message
+    assert "Importez le fichier des structures" in message
 
 
 def test_our_own_services_export_is_not_offered_as_listings_to_create(client, coordinator):
     varied_directory()
     client.force_login(coordinator)
     services = json_file(download(client, "services"))
-    preview, plan = upload(client, services, Category.objects.first())
-    assert plan is None and "structure_id" in preview.context["unreadable"]
+    [message] = refused(client, services, Category.objects.first())
+    assert "structure_id" in message
 
 
 def test_structures_inside_an_items_envelope_are_read(client, coordinator):
@@ -227,8 +234,8 @@ def test_a_wrong_siret_in_a_structure_is_named(client, coordinator):
 def test_a_network_that_is_not_a_list_of_texts_is_refused(client, coordinator):
     client.force_login(coordinator)
     structures = [{"id": "a", "nom": "Ferme A", "reseaux_porteurs": [{"nom": "x"}]}]
-    preview, plan = upload(client, json_file(structures), Category.objects.first())
-    assert plan is None and "reseaux_porteurs" in preview.context["unreadable"]
+    [message] = refused(client, json_file(structures), Category.objects.first())
+    assert "reseaux_porteurs" in message
 
 
 def test_the_partner_form_refuses_a_wrong_siret_next_to_the_field(client, coordinator):

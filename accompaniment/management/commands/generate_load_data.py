@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accompaniment import load_data
 from accompaniment.demo import DEMO_PASSWORD
 from accompaniment.vocabulary import load_reference_rows
+from soli_dome.audit import purge
 
 
 class Command(BaseCommand):
@@ -56,7 +57,10 @@ class Command(BaseCommand):
                 raise CommandError(
                     "Generated data is already here: --replace empties the database first."
                 )
-            call_command("flush", interactive=False, verbosity=0)
+            # The journal refuses deletes: this database holds only generated data (checked
+            # above), so its synthetic journal goes too.
+            with purge.journal_opened():
+                call_command("flush", interactive=False, verbosity=0)
             load_reference_rows()
         started = time.monotonic()
         log = self.stdout.write if verbosity > 0 else (lambda message: None)
