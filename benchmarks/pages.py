@@ -61,6 +61,13 @@ class Result:
     failures: int
 
 
+def totp_now(secret: str) -> str:
+    """The code an authenticator app shows now for ``secret``."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -80,6 +87,13 @@ def prepare_data(password: str) -> dict[str, object]:
     admin.is_staff = admin.is_superuser = True
     admin.set_password(password)
     admin.save()
+    # The administration is for superusers with a second factor: a TOTP device of known secret.
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).delete()
+    admin_totp_secret = generate_totp_secret()
+    TOTP.activate(admin, admin_totp_secret)
     accompanier = User.objects.get(email=load_data.accompanier_email(1))
     heavy = Beneficiary.objects.get(user__email=load_data.BENEFICIARY_EMAIL)
     return {
@@ -87,6 +101,7 @@ def prepare_data(password: str) -> dict[str, object]:
         "feed": CalendarFeed.objects.get(user=accompanier).token,
         "commune": Commune.objects.get(insee_code="63113").pk,
         "accompanier": load_data.accompanier_email(1),
+        "admin_totp_secret": admin_totp_secret,
         "coordinator": load_data.COORDINATOR_EMAIL,
         "beneficiary": load_data.BENEFICIARY_EMAIL,
         "sizes": {
@@ -348,6 +363,8 @@ def main() -> None:
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
         "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "4"),
         "LOG_LEVEL": "WARNING",
+        # The load accounts log in with a password alone (no TOTP device).
+        "MFA_REQUIRED_ROLES": "",
     }
     server = Server(environment, var_dir)
     server.start()
@@ -362,11 +379,14 @@ def main() -> None:
             ("admin", ADMIN_EMAIL),
         ]:
             browsers[role] = Browser(port)
-            login_path = "/admin/login/?next=/admin/" if role == "admin" else "/compte/login/"
-            field = "username" if role == "admin" else "login"
+            # The admin logs in like everyone (allauth), then gives its second factor.
             response, _ = browsers[role].post_form(
-                login_path, {field: email, "password": options.password}
+                "/compte/login/", {"login": email, "password": options.password}
             )
+            if role == "admin" and response.status == 302:
+                response, _ = browsers[role].post_form(
+                    "/compte/2fa/authenticate/", {"code": totp_now(ids["admin_totp_secret"])}
+                )
             if response.status != 302:
                 sys.exit(f"Login as {role} ({email}) failed: {response.status}")
         baseline_ms, _, _ = single_request_ms(anonymous, "/bench/one-row/", repeat=20)

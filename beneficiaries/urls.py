@@ -16,7 +16,7 @@ urlpatterns = [
     path("suivis/<int:pk>/retirer/", views.assignment_delete, name="assignment_delete"),
     path("a-suivre/", views.follow_up, name="follow_up"),
     path("<int:pk>/inviter/", views.portal_invite, name="portal_invite"),
-    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitation/<token:token>/", views.invitation_accept, name="invitation_accept"),
     path(
         "coordonnees/<int:pk>/decision/", views.contact_change_decide, name="contact_change_decide"
     ),

@@ -7,12 +7,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from soli_dome.audit.models import AuditEntry, record_read
+from soli_dome.redirects import safe_next
 from soli_dome.sorting import Folded
 from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import coordinator_required, staff_required
@@ -172,10 +173,8 @@ def beneficiary_assignments(request, pk):
     if request.method == "POST" and form.is_valid():
         assign(beneficiary=beneficiary, by=request.user, **form.cleaned_data)
         messages.success(request, _("Le suivi de %(name)s est enregistré.") % {"name": beneficiary})
-        back_to = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(back_to, allowed_hosts={request.get_host()}):
-            return redirect(back_to)
-        return redirect("beneficiaries:beneficiary_assignments", pk=beneficiary.pk)
+        here = reverse("beneficiaries:beneficiary_assignments", args=[beneficiary.pk])
+        return redirect(safe_next(request, here))
     if request.method == "GET":
         record_read(actor=request.user, target=beneficiary, event="file.assignments_opened")
     return render(

@@ -13,9 +13,11 @@ urlpatterns = [
     path("a-revoir/", views.partner_review_list, name="partner_review_list"),
     path("listes/", views.category_list, name="category_list"),
     path("importer/", imports.partner_import, name="partner_import"),
-    path("importer/<str:token>/", imports.partner_import_preview, name="partner_import_preview"),
     path(
-        "importer/<str:token>/confirmer/",
+        "importer/<filetoken:token>/", imports.partner_import_preview, name="partner_import_preview"
+    ),
+    path(
+        "importer/<filetoken:token>/confirmer/",
         imports.partner_import_confirm,
         name="partner_import_confirm",
     ),

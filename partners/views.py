@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from soli_dome.redirects import safe_next
 from soli_dome.users.permissions import coordinator_required, staff_required
 
 from .forms import (
@@ -47,15 +47,6 @@ def _get_partner(request, pk, *, lock=False):
     if lock:
         partners = Partner.objects.select_for_update().filter(pk__in=partners.values("pk"))
     return get_object_or_404(partners, pk=pk)
-
-
-def _redirect_back(request, default):
-    back_to = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        back_to, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(back_to)
-    return redirect(default)
 
 
 def filtered_partners(request, today, *, can_edit):
@@ -189,7 +180,7 @@ def partner_mark_checked(request, pk):
     messages.success(
         request, _("La fiche « %(name)s » est vérifiée aujourd'hui.") % {"name": partner}
     )
-    return _redirect_back(request, partner)
+    return redirect(safe_next(request, partner.get_absolute_url()))
 
 
 @coordinator_required

@@ -48,7 +48,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "soli_dome.admin_apps.SoliDomeAdminConfig",  # django.contrib.admin, behind allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,10 +70,19 @@ INSTALLED_APPS = [
     "accompaniment",
 ]
 
+# Order matters. Security headers first, on every answer (static files included); WhiteNoise
+# serves static files before any session is read. The CSP and no-store middlewares wrap all
+# that follows, so that even a redirect or an error page of a logged-in person is covered.
+# Sessions, then the language, then the user (AuthenticationMiddleware). The session limits
+# need the user and the messages (they say why the person was signed out); since
+# LoginRequiredMiddleware acts later (when the view is known), an expired session is then
+# sent to the login page like an anonymous visitor. The second-factor requirement comes
+# after allauth's own middleware and needs the messages too.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "soli_dome.middleware.ContentSecurityPolicyMiddleware",
+    "soli_dome.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,8 +90,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "soli_dome.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "soli_dome.middleware.SecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -123,11 +134,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Checked when a person chooses a password (sign-up from an invitation, change, reset); the
+# seed's demo accounts are set directly and are not checked.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "soli_dome.passwords.PersonalInformationValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "users:home"
@@ -145,9 +162,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Counted in the shared cache (CACHES below), so they hold across every web process.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Soli'dôme] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# People of these roles must activate a second factor (TOTP) before any other page; empty in
+# the demo so that `make run` logs in with a password alone.
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if DEBUG else "coordinator")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -190,6 +211,24 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Soli'dôme <ne-pas-repondre@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Cache: shared by every process on Redis whenever the broker is Redis (production, CI), so
+# that allauth's login limits and used one-time codes hold across gunicorn workers and
+# containers; each process's memory otherwise (the embedded default runs a single process).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+_broker_url = os.environ.get("CELERY_BROKER_URL", "")
+_cache_url = REDIS_URL or (_broker_url if _broker_url.startswith(("redis://", "rediss://")) else "")
+if _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            # Several platforms (or test runs) may share one Redis database.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "solidome"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Celery. Without CELERY_BROKER_URL, messages go through folders in var/celery so that
 # `make run` starts a real worker and scheduler with no server to install.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
@@ -223,7 +262,12 @@ CELERY_BEAT_SCHEDULE = {}
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Absolute limit of a session, whatever the activity (SessionLimitsMiddleware enforces it from
+# the login time, since Django renews the cookie's age each time the session is saved), and
+# the inactivity after which a staff member (coordinator, accompanier, administrator) is
+# signed out: they leave files open on shared office computers.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)
+STAFF_SESSION_IDLE_TIMEOUT = env_int("STAFF_SESSION_IDLE_TIMEOUT", 30 * 60)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import health
+from . import converters, health
+
+converters.register()  # before the apps' URLconfs below use them
 
 urlpatterns = [
     path("", include("soli_dome.users.urls")),

@@ -70,6 +70,17 @@ def _fast_test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _cache_in_memory(settings):
+    """Each test starts with an empty cache of its own: with REDIS_URL set the settings put
+    the cache on Redis, where login limits and used codes would leak from test to test (the
+    cross-process test starts servers on Redis itself)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_quiet_hours(settings):
     """Tests send SMS whatever the hour they run at; the quiet-hours tests set them back."""
     settings.SMS_QUIET_HOURS = ""

@@ -46,9 +46,14 @@ class WorkshopForm(forms.ModelForm):
         self.fields["themes"].help_text = _(
             "Les actions des plans sur ces thèmes pourront être cochées après l'atelier."
         )
-        self.fields["organiser"].queryset = User.objects.filter(
+        organisers = User.objects.filter(
             role__in=[User.Role.COORDINATOR, User.Role.ACCOMPANIER], is_active=True
         )
+        if not user.is_coordinator:
+            # An accompanier organises their own workshops (the current organiser stays
+            # listed so that the form shows who it is); a coordinator chooses anyone.
+            organisers = organisers.filter(Q(pk=user.pk) | Q(pk=self.instance.organiser_id))
+        self.fields["organiser"].queryset = organisers
         if not self.instance.pk:
             self.fields["organiser"].initial = user.pk
         # Listings in use, plus the current host should it have been archived since.

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from accompaniment.models import Referral
 from accompaniment.models.referrals import new_token
-from beneficiaries.models import Consent
+from accompaniment.services.plans import ensure_file_open
+from beneficiaries.models import Beneficiary, Consent
 from soli_dome.audit.models import AuditEntry, record
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,10 @@ def referral_text(referral):
 @transaction.atomic
 def create_referral(*, beneficiary, form, by):
     """Save an outbound referral from a valid ``ReferralForm`` (which checked the consent
-    rule), journal it on the file and e-mail the link to the partner after commit."""
+    rule), journal it on the file and e-mail the link to the partner after commit. A closed
+    file (checked on the locked row, so that a closing at the same moment counts) raises
+    ``ClosedFileError``: nothing saved, nobody e-mailed."""
+    ensure_file_open(Beneficiary.objects.select_for_update().get(pk=beneficiary.pk))
     referral = form.save(commit=False)
     referral.beneficiary = beneficiary
     referral.direction = Referral.Direction.OUTBOUND
@@ -101,7 +105,9 @@ def create_referral(*, beneficiary, form, by):
 
 @transaction.atomic
 def record_inbound_referral(*, beneficiary, form, by):
-    """The person was referred to the programme by a partner: recorded as done, no link."""
+    """The person was referred to the programme by a partner: recorded as done, no link.
+    A closed file raises ``ClosedFileError``, as for an outbound referral."""
+    ensure_file_open(Beneficiary.objects.select_for_update().get(pk=beneficiary.pk))
     referral = form.save(commit=False)
     referral.beneficiary = beneficiary
     referral.direction = Referral.Direction.INBOUND

@@ -5,11 +5,13 @@ moves forward (never back: ``Beneficiary.record_contact``). Planned, cancelled a
 sessions leave it alone. Every change is written in the journal of each participant's file.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accompaniment import reminders
 from accompaniment.models import Participation, Session
+from accompaniment.permissions import can_lead_sessions_for
 from beneficiaries.models import Beneficiary
 from soli_dome.audit.events import iso
 from soli_dome.audit.models import AuditEntry, record_many
@@ -60,6 +62,9 @@ def create_session(*, form, by):
     session = form.save(commit=False)
     if not session.accompanier_id:
         session.accompanier = by
+    if not can_lead_sessions_for(by, session.accompanier):
+        # The colleague would not even see it: only a coordinator plans for someone else.
+        raise PermissionDenied
     held = form.is_held()
     session.status = Session.Status.HELD if held else Session.Status.PLANNED
     session.save()
@@ -86,6 +91,10 @@ def create_session(*, form, by):
 @transaction.atomic
 def update_session(*, form, by):
     """Save an edited session: its content, its participants and their attendance."""
+    if "accompanier" in form.changed_data and not can_lead_sessions_for(
+        by, form.cleaned_data["accompanier"]
+    ):
+        raise PermissionDenied
     session = form.save()
     chosen = {b.pk: b for b in form.cleaned_data.get("participants", [])}
     attendances = form.attendances()

@@ -5,13 +5,14 @@ sign-ups at the same moment cannot both take the last place, and an unregistrati
 promote the same waiting person twice.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accompaniment import reminders
 from accompaniment.models import Goal, Participation, Registration, Session, Workshop
+from accompaniment.permissions import can_lead_sessions_for, can_manage_workshop
 from beneficiaries.models import Beneficiary
 from soli_dome.audit.models import AuditEntry, record
 
@@ -19,6 +20,11 @@ from soli_dome.audit.models import AuditEntry, record
 def _lock(workshop):
     """The workshop row, locked until the end of the transaction, with its current values."""
     return Workshop.objects.select_for_update().get(pk=workshop.pk)
+
+
+def _check_may_manage(workshop, by):
+    if not can_manage_workshop(by, workshop):
+        raise PermissionDenied
 
 
 def _check_open(workshop):
@@ -51,7 +57,9 @@ def _fill_free_places(workshop, *, by):
 
 @transaction.atomic
 def create_workshop(*, form, by):
-    """Save a new workshop from a valid ``WorkshopForm``."""
+    """Save a new workshop from a valid ``WorkshopForm``; an accompanier organises their own."""
+    if not can_lead_sessions_for(by, form.instance.organiser):
+        raise PermissionDenied
     return form.save()
 
 
@@ -61,6 +69,7 @@ def update_workshop(*, form, by):
 
     The view locks the row before validating the form, so the capacity check against the
     people already registered still holds here."""
+    _check_may_manage(Workshop.objects.get(pk=form.instance.pk), by)
     _check_open(form.instance)
     workshop = form.save()
     changed = set(form.changed_data)
@@ -84,6 +93,7 @@ def cancel_workshop(*, workshop, by):
     """Cancel an open workshop. Registrations are kept, so that the people signed up can be
     told and the history stays readable."""
     workshop = _lock(workshop)
+    _check_may_manage(workshop, by)
     _check_open(workshop)
     workshop.status = Workshop.Status.CANCELLED
     workshop.save(update_fields=["status", "updated_at"])

@@ -11,5 +11,5 @@ urlpatterns = [
         calendar.calendar_subscription_change,
         name="calendar_subscription_change",
     ),
-    path("agenda/flux/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("agenda/flux/<token:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

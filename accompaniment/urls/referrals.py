@@ -10,6 +10,6 @@ urlpatterns = [
         name="referral_inbound_create",
     ),
     # The partner's page, without an account.
-    path("orientation/<str:token>/", referrals.referral_answer, name="referral_answer"),
+    path("orientation/<token:token>/", referrals.referral_answer, name="referral_answer"),
     path("orientations/<int:pk>/", referrals.referral_detail, name="referral_detail"),
 ]

@@ -3,15 +3,20 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accompaniment.forms.referrals import InboundReferralForm, PartnerAnswerForm, ReferralForm
 from accompaniment.models import Referral
 from accompaniment.services import referrals as services
-from accompaniment.services.plans import file_is_open
+from accompaniment.services.plans import ClosedFileError, file_is_open
 from beneficiaries.models import Beneficiary
 from soli_dome.audit.models import AuditEntry, record, record_read
 from soli_dome.users.permissions import staff_required
+
+CLOSED_FILE_NOTICE = gettext_lazy(
+    "Ce dossier est clos : rouvrez-le pour orienter la personne ou noter une orientation."
+)
 
 
 def _open_file_or_notice(request, pk):
@@ -20,11 +25,18 @@ def _open_file_or_notice(request, pk):
     beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
     if file_is_open(beneficiary):
         return beneficiary
-    messages.error(
-        request,
-        _("Ce dossier est clos : rouvrez-le pour orienter la personne ou noter une orientation."),
-    )
+    messages.error(request, CLOSED_FILE_NOTICE)
     return None
+
+
+def _saved_unless_closed(form, save):
+    """``save()``'s referral, or None with the notice in the form when the file closed since
+    the page checked it (the service refuses it on the locked row)."""
+    try:
+        return save()
+    except ClosedFileError:
+        form.add_error(None, CLOSED_FILE_NOTICE)
+        return None
 
 
 @staff_required
@@ -34,12 +46,17 @@ def referral_create(request, pk):
         return redirect("beneficiaries:beneficiary_detail", pk=pk)
     form = ReferralForm(request.POST or None, beneficiary=beneficiary, user=request.user)
     if request.method == "POST" and form.is_valid():
-        referral = services.create_referral(beneficiary=beneficiary, form=form, by=request.user)
-        messages.success(
-            request,
-            _("L'orientation vers %(partner)s est enregistrée.") % {"partner": referral.partner},
+        referral = _saved_unless_closed(
+            form,
+            lambda: services.create_referral(beneficiary=beneficiary, form=form, by=request.user),
         )
-        return redirect(referral)
+        if referral is not None:
+            messages.success(
+                request,
+                _("L'orientation vers %(partner)s est enregistrée.")
+                % {"partner": referral.partner},
+            )
+            return redirect(referral)
     if request.method == "GET":
         record_read(actor=request.user, target=beneficiary, event="file.referral_form_opened")
     return render(
@@ -56,15 +73,19 @@ def referral_inbound_create(request, pk):
         return redirect("beneficiaries:beneficiary_detail", pk=pk)
     form = InboundReferralForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        referral = services.record_inbound_referral(
-            beneficiary=beneficiary, form=form, by=request.user
+        referral = _saved_unless_closed(
+            form,
+            lambda: services.record_inbound_referral(
+                beneficiary=beneficiary, form=form, by=request.user
+            ),
         )
-        messages.success(
-            request,
-            _("%(name)s est noté·e comme orienté·e vers le programme par %(partner)s.")
-            % {"name": beneficiary, "partner": referral.partner},
-        )
-        return redirect(beneficiary)
+        if referral is not None:
+            messages.success(
+                request,
+                _("%(name)s est noté·e comme orienté·e vers le programme par %(partner)s.")
+                % {"name": beneficiary, "partner": referral.partner},
+            )
+            return redirect(beneficiary)
     if request.method == "GET":
         record_read(actor=request.user, target=beneficiary, event="file.referral_form_opened")
     return render(

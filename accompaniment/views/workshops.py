@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accompaniment.forms.workshops import AttendanceForm, RegisterForm, StepsForm, WorkshopForm
 from accompaniment.models import Goal, Participation, Registration, Step, Workshop
+from accompaniment.permissions import can_manage_workshop
 from accompaniment.services.workshops import (
     cancel_workshop,
     create_workshop,
@@ -105,6 +106,7 @@ def _render_detail(request, workshop, form):
             "form": form,
             "has_candidates": form is not None and form.fields["beneficiary"].queryset.exists(),
             "is_open": _is_open(workshop),
+            "can_manage": can_manage_workshop(request.user, workshop),
             "is_held": workshop.status == Workshop.Status.HELD,
             "can_take_attendance": _can_take_attendance(workshop),
         },
@@ -163,7 +165,7 @@ def workshop_update(request, pk):
     with transaction.atomic():
         # Locked while the form checks the capacity against the people registered.
         workshop = _get_workshop(request, pk, lock=request.method == "POST")
-        if not _is_open(workshop):
+        if not (_is_open(workshop) and can_manage_workshop(request.user, workshop)):
             raise PermissionDenied
         form = WorkshopForm(request.POST or None, instance=workshop, user=request.user)
         if request.method == "POST" and form.is_valid():
@@ -186,7 +188,7 @@ def workshop_update(request, pk):
 @staff_required
 def workshop_cancel(request, pk):
     workshop = _get_workshop(request, pk)
-    if not _is_open(workshop):
+    if not (_is_open(workshop) and can_manage_workshop(request.user, workshop)):
         raise PermissionDenied
     if request.method == "POST":
         cancel_workshop(workshop=workshop, by=request.user)

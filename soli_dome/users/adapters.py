@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from .language import remember_language
 from .permissions import CLOSED_FILE_MESSAGE, has_closed_file
@@ -9,6 +10,15 @@ from .permissions import CLOSED_FILE_MESSAGE, has_closed_file
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
     """Nobody signs up on their own: staff are invited by a coordinator, beneficiaries by their
     accompanier."""
+
+    # allauth ships no French text for its login limit.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Trop de tentatives de connexion manquées pour ce compte. Réessayez dans quelques "
+            "minutes."
+        ),
+    }
 
     def is_open_for_signup(self, request):
         return False

@@ -1,7 +1,10 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from soli_dome.sorting import Folded
@@ -53,6 +56,9 @@ class User(AbstractUser):
         choices=[("fr", "Français"), ("en", "English")],
         default="fr",
     )
+    # Changed when a second factor is added, removed or reset: it is part of the session
+    # hash, so that every other session of the person is signed out, as a password change does.
+    session_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -73,6 +79,28 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Empty until the first change, so that sessions opened before the stamp existed stay.
+        if not self.session_stamp:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "soli_dome.users.User.get_session_auth_hash",
+            f"{self.password}:{self.session_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def renew_session_stamp(self) -> None:
+        """Signs out every session of this person (the caller keeps its own with
+        ``update_session_auth_hash``)."""
+        self.session_stamp = secrets.token_hex(16)
+        self.save(update_fields=["session_stamp"])
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Programme staff and technical administrators: the people whose idle sessions end."""
+        return self.is_programme_staff or self.is_staff
 
     @property
     def is_coordinator(self):

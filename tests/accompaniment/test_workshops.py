@@ -310,8 +310,8 @@ def test_more_places_promote_people_from_the_waiting_list(
     assert [status for _, status in statuses(workshop)] == [Registration.Status.REGISTERED] * 3
 
 
-def test_cancelling_a_workshop(client, workshop, other_accompanier):
-    client.force_login(other_accompanier)
+def test_cancelling_a_workshop(client, workshop, coordinator):
+    client.force_login(coordinator)
     url = reverse("accompaniment:workshop_cancel", args=[workshop.pk])
     assert client.get(url).status_code == 200
     client.post(url)

@@ -2,14 +2,16 @@ import pytest
 from django.urls import reverse
 
 from tests.partners.factories import ClosureFactory, ContactFactory, PartnerFactory
-from tests.users.factories import UserFactory
+from tests.users.factories import UserFactory, with_totp
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    administrator = UserFactory(is_staff=True, is_superuser=True)
+    with_totp(administrator)  # the administration is for superusers with a second factor
+    client.force_login(administrator)
     return client
 
 

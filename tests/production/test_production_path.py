@@ -104,6 +104,8 @@ class Production:
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             "NOTIFICATION_DISPATCH_INTERVAL": "1",
             "LOG_LEVEL": "WARNING",
+            # The demo accounts log in with a password alone (no TOTP device in the seed).
+            "MFA_REQUIRED_ROLES": "",
         }
 
     def administer(self, statement: str) -> None:
