@@ -57,13 +57,13 @@ def test_week_highlights_today_and_links_the_neighbour_weeks(client, accompanier
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
-@pytest.mark.parametrize("page", ["calendar_week", "calendar_month"])
+@pytest.mark.parametrize("view", ["calendar_week", "calendar_month"])
 def test_a_day_outside_the_programme_years_shows_this_week_not_a_server_error(
-    client, accompanier, page, day
+    client, accompanier, view, day
 ):
     """Found by probing every page's query string: the week's bounds overflowed (500)."""
     client.force_login(accompanier)
-    response = client.get(reverse(f"accompaniment:{page}"), {"date": day})
+    response = client.get(reverse(f"accompaniment:{view}"), {"date": day})
     assert response.status_code == 200
     assert timezone.localdate().strftime("%Y") in response.content.decode()
 
