@@ -222,7 +222,7 @@ def test_unregistering_cancels_the_reminder(accompanier, beneficiary_of):
 
 def test_cancelling_a_workshop_tells_the_people_registered(accompanier, beneficiary_of):
     person = reachable(beneficiary_of(accompanier))
-    workshop = WorkshopFactory()
+    workshop = WorkshopFactory(organiser=accompanier)
     register(workshop=workshop, beneficiary=person, by=accompanier)
     cancel_workshop(workshop=workshop, by=accompanier)
     assert Kind.APPOINTMENT_CANCELLED in kinds(person)
@@ -415,7 +415,7 @@ def test_a_step_nudge_is_dropped_once_its_goal_is_closed(sms_outbox):
 
 def test_the_news_of_a_cancelled_workshop_still_goes(accompanier, beneficiary_of, sms_outbox):
     person = reachable(beneficiary_of(accompanier))
-    workshop = WorkshopFactory()
+    workshop = WorkshopFactory(organiser=accompanier)
     register(workshop=workshop, beneficiary=person, by=accompanier)
     cancel_workshop(workshop=workshop, by=accompanier)
     outbox.dispatch()
