@@ -19,6 +19,7 @@ from soli_dome.notifications.models import Notification
 from soli_dome.users.models import User
 
 from .models import (
+    AccessRequest,
     Assignment,
     Beneficiary,
     Consent,
@@ -451,5 +452,29 @@ def mark_deletion_handled(*, deletion_request, by):
             action=AuditEntry.Action.UPDATE,
             target=deletion_request.beneficiary,
             detail=f"deletion request #{deletion_request.pk} handled",
+        )
+    return bool(updated)
+
+
+@transaction.atomic
+def request_access(*, beneficiary, by):
+    """A pending right-of-access request (a full copy, staff notes included), one at a time."""
+    request, created = AccessRequest.objects.pending().get_or_create(beneficiary=beneficiary)
+    if created:
+        record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="access asked")
+    return request
+
+
+@transaction.atomic
+def mark_access_request_handled(*, access_request, by):
+    updated = AccessRequest.objects.filter(pk=access_request.pk, handled_at=None).update(
+        handled_at=timezone.now(), handled_by=by, updated_at=timezone.now()
+    )
+    if updated:
+        record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            target=access_request.beneficiary,
+            detail=f"access request #{access_request.pk} handled",
         )
     return bool(updated)

@@ -26,6 +26,7 @@ from .forms import (
     StatusChangeForm,
 )
 from .models import (
+    AccessRequest,
     Assignment,
     Beneficiary,
     ContactChangeRequest,
@@ -41,6 +42,7 @@ from .services import (
     create_beneficiary,
     decide_contact_change,
     invite_to_portal,
+    mark_access_request_handled,
     mark_deletion_handled,
     record_consents,
     unassign,
@@ -317,4 +319,13 @@ def deletion_request_handled(request, pk):
     )
     if mark_deletion_handled(deletion_request=deletion_request, by=request.user):
         messages.success(request, _("La demande de suppression est marquée comme traitée."))
+    return redirect("accompaniment:dashboard")
+
+
+@coordinator_required
+@require_POST
+def access_request_handled(request, pk):
+    access_request = get_object_or_404(AccessRequest.objects.select_related("beneficiary"), pk=pk)
+    if mark_access_request_handled(access_request=access_request, by=request.user):
+        messages.success(request, _("La demande d'accès est marquée comme traitée."))
     return redirect("accompaniment:dashboard")

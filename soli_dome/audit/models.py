@@ -22,10 +22,13 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Export")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    # None: the platform itself (the retention job), not a person.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("par"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=10, choices=Action)
@@ -43,7 +46,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="audit_target")]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'Soli’dôme'} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
