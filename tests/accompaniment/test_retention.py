@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from accompaniment.digests import write_daily_notifications
 from accompaniment.models import (
     ExitReview,
     Goal,
