@@ -338,6 +338,38 @@ def withdraw_consent(*, consent, by):
 
 
 @transaction.atomic
+def give_back_consent(*, consent, by):
+    """The person gives back a consent they had withdrawn: recorded as given, today, by them,
+    with its own journal entry; the accompaniers are told the same way as of a withdrawal."""
+    consent = Consent.objects.select_for_update().select_related("beneficiary").get(pk=consent.pk)
+    if consent.is_given:
+        return consent
+    consent.is_given = True
+    consent.recorded_on = timezone.localdate()
+    consent.recorded_by = by
+    consent.save(update_fields=["is_given", "recorded_on", "recorded_by", "updated_at"])
+    beneficiary = consent.beneficiary
+    record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        detail=f"consents: {consent.kind}=True (given back by the person)",
+    )
+    link = settings.SITE_URL + beneficiary.get_absolute_url()
+    recipients = _accompanier_recipients(beneficiary)
+    transaction.on_commit(
+        lambda: _mail(
+            subject=gettext_lazy("Soli'dôme — %(name)s a redonné un consentement"),
+            subject_params={"name": beneficiary.first_name},
+            template="beneficiaries/email/consent_given_back.txt",
+            context={"consent": consent, "beneficiary": beneficiary, "link": link},
+            recipients=recipients,
+        )
+    )
+    return consent
+
+
+@transaction.atomic
 def update_preferences(*, form, by):
     """Save the person's reminder and language choices; the language also becomes the one of
     their account (e-mails) and of the site."""

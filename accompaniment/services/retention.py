@@ -149,6 +149,9 @@ def _erase_free_texts(beneficiary: Beneficiary) -> None:
     ).update(place="", private_notes="", shared_summary="", next_steps="", cancellation_reason="")
     ContactChangeRequest.objects.filter(beneficiary=beneficiary).delete()
     PortalInvitation.objects.filter(beneficiary=beneficiary).delete()
+    # The journal is append-only, but a deleted step's title was copied into it.
+    for entry in AuditEntry.objects.about(beneficiary).filter(detail__contains=" deleted ("):
+        AuditEntry.objects.filter(pk=entry.pk).update(detail=entry.detail.split(" (", 1)[0])
     # The Django admin's history repeats the file's name.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Beneficiary),

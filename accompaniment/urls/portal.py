@@ -48,6 +48,11 @@ urlpatterns = [
         portal.portal_consent_withdraw,
         name="portal_consent_withdraw",
     ),
+    path(
+        "mon-accompagnement/consentements/<int:pk>/donner/",
+        portal.portal_consent_give,
+        name="portal_consent_give",
+    ),
     path("mon-accompagnement/mes-choix/", portal.portal_preferences, name="portal_preferences"),
     path(
         "mon-accompagnement/mes-choix/coordonnees/",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accompaniment.calendar_feed import FeedEvent, build_calendar
 from accompaniment.forms.plans import OwnStepForm, StepDoneForm
 from accompaniment.models import Goal, Registration, Session, Step, Workshop
+from accompaniment.services import access_log
 from accompaniment.services import plans as plan_services
 from accompaniment.services import portal as portal_services
 from accompaniment.services import workshops as workshop_services
@@ -29,6 +30,7 @@ from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import beneficiary_required
 
 PAST_SESSIONS_PAGE_SIZE = 10
+ACCESS_LOG_PAGE_SIZE = 20
 
 
 def _portal_url(name):
@@ -315,7 +317,12 @@ def portal_addresses(request):
 
 @beneficiary_required
 def portal_file_access(request):
+    """Who follows the person, what each partner received, their consents, and every read and
+    change of their file by staff (the journal, a page at a time)."""
     beneficiary = _own_file(request)
+    page = Paginator(access_log.entries_about(beneficiary), ACCESS_LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "accompaniment/portal_file_access.html",
@@ -324,6 +331,8 @@ def portal_file_access(request):
             "assignments": portal_services.accompaniers_of(request.user),
             "referrals": portal_services.referrals_sharing_data(request.user),
             "consents": beneficiary.consents.all(),
+            "page": page,
+            "access_lines": access_log.lines(page),
         },
     )
 
@@ -340,6 +349,25 @@ def portal_consent_withdraw(request, pk):
             _(
                 "C'est noté, vous avez retiré votre accord : « %(consent)s ». "
                 "Votre accompagnateur·rice est prévenu·e."
+            )
+            % {"consent": consent.plain_label},
+        )
+    return redirect(f"{_portal_url('portal_file_access')}#consents")
+
+
+@beneficiary_required
+@require_POST
+def portal_consent_give(request, pk):
+    """Give back a consent withdrawn before (or refused when it was asked)."""
+    beneficiary = _own_file(request)
+    consent = get_object_or_404(Consent.objects.filter(beneficiary=beneficiary), pk=pk)
+    if not consent.is_given:
+        file_services.give_back_consent(consent=consent, by=request.user)
+        messages.success(
+            request,
+            _(
+                "C'est noté, vous avez donné votre accord : « %(consent)s ». "
+                "La personne qui vous suit est prévenue."
             )
             % {"consent": consent.plain_label},
         )

@@ -23,6 +23,7 @@ from accompaniment.models import (
     Step,
     Support,
 )
+from accompaniment.services import plans as plan_services
 from accompaniment.services import retention
 from accompaniment.tasks import apply_retention
 from beneficiaries.models import (
@@ -94,6 +95,8 @@ def full_file(accompanier):
     person.user.save()
     goal = GoalFactory(beneficiary=person, title=f"Cuisiner avec {FIRST_NAME}")
     StepFactory(goal=goal, title="Aller au marché Appartement 12B")
+    removed = StepFactory(goal=goal, title=f"Appeler {LAST_NAME}")
+    plan_services.delete_step(step=removed, by=accompanier)
     NoteFactory(beneficiary=person, text=f"{FIRST_NAME} a appelé.")
     SessionFactory(
         held=True,
