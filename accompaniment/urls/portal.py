@@ -26,6 +26,17 @@ urlpatterns = [
         portal.portal_appointment_ics,
         name="portal_appointment_ics",
     ),
+    path("mon-accompagnement/agenda/", portal.portal_calendar, name="portal_calendar"),
+    path(
+        "mon-accompagnement/agenda/changer/",
+        portal.portal_calendar_change,
+        name="portal_calendar_change",
+    ),
+    path(
+        "mon-accompagnement/agenda/<str:token>.ics",
+        portal.portal_calendar_feed,
+        name="portal_calendar_feed",
+    ),
     path("mon-accompagnement/ateliers/", portal.portal_workshops, name="portal_workshops"),
     path(
         "mon-accompagnement/ateliers/<int:pk>/inscription/",

@@ -6,6 +6,7 @@ objects, like any staff page, give a 404. Staff-private notes are never read by 
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -14,11 +15,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from accompaniment.calendar_feed import FeedEvent, build_calendar
+from accompaniment.calendar_feed import (
+    FeedEvent,
+    build_calendar,
+    calendar_response,
+    change_subscription,
+    feed_links,
+    person_feed_events,
+)
 from accompaniment.forms.plans import OwnStepForm, StepDoneForm
-from accompaniment.models import Goal, Registration, Session, Step, Workshop
+from accompaniment.models import CalendarFeed, Goal, Registration, Session, Step, Workshop
 from accompaniment.services import access_log
 from accompaniment.services import plans as plan_services
 from accompaniment.services import portal as portal_services
@@ -27,7 +35,7 @@ from beneficiaries import services as file_services
 from beneficiaries.forms import ContactChangeRequestForm, PreferencesForm
 from beneficiaries.models import Beneficiary, Consent
 from soli_dome.users.language import remember_language
-from soli_dome.users.permissions import beneficiary_required
+from soli_dome.users.permissions import beneficiary_required, has_closed_file
 
 PAST_SESSIONS_PAGE_SIZE = 10
 ACCESS_LOG_PAGE_SIZE = 20
@@ -191,6 +199,46 @@ def portal_appointment_ics(request, kind, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="soli-dome-{kind}-{pk}.ics"'
     return response
+
+
+@beneficiary_required
+def portal_calendar(request):
+    """The person's private feed link: their appointments in their phone's calendar, kept up to
+    date when one moves or is cancelled."""
+    beneficiary = _own_file(request)
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url, webcal_url = feed_links(request, feed, "accompaniment:portal_calendar_feed")
+    return render(
+        request,
+        "accompaniment/portal_calendar.html",
+        {"beneficiary": beneficiary, "feed": feed, "feed_url": feed_url, "webcal_url": webcal_url},
+    )
+
+
+@beneficiary_required
+@require_POST
+def portal_calendar_change(request):
+    _own_file(request)
+    done = change_subscription(request.user, request.POST.get("action"))
+    if done == "created":
+        messages.success(request, _("Votre lien est prêt. Ajoutez-le à votre téléphone."))
+    elif done == "revoked":
+        messages.success(request, _("L'ancien lien ne marche plus. Voici le nouveau lien."))
+    elif done == "deleted":
+        messages.success(request, _("Le lien est supprimé. Vos rendez-vous ne sont plus partagés."))
+    return redirect("accompaniment:portal_calendar")
+
+
+@login_not_required
+@require_safe
+def portal_calendar_feed(request, token):
+    """The person's feed: no login, the secret token is the credential. Only a beneficiary's
+    token works here, while their file is followed."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    owner = feed.user
+    if not (owner.is_active and owner.is_beneficiary) or has_closed_file(owner):
+        raise Http404
+    return calendar_response(person_feed_events(owner), name=_("Mes rendez-vous Soli'dôme"))
 
 
 # Workshops -------------------------------------------------------------------------------
