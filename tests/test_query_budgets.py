@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 BUDGET = 15
 # "My data" shows everything the programme keeps about the person: one query per kind of data,
 # whatever the quantity of each.
-OWN_BUDGETS = {"beneficiary: portal data": 20}
+OWN_BUDGETS = {"beneficiary: portal data": 24}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

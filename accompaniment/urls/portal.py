@@ -77,6 +77,21 @@ urlpatterns = [
         name="portal_data_download",
     ),
     path(
+        "mon-accompagnement/mes-donnees/imprimer/",
+        portal.portal_data_print,
+        name="portal_data_print",
+    ),
+    path(
+        "mon-accompagnement/mes-donnees/archive/",
+        portal.portal_data_zip,
+        name="portal_data_zip",
+    ),
+    path(
+        "mon-accompagnement/mes-donnees/demande-copie/",
+        portal.portal_access_request,
+        name="portal_access_request",
+    ),
+    path(
         "mon-accompagnement/mes-donnees/suppression/",
         portal.portal_deletion_request,
         name="portal_deletion_request",

@@ -27,7 +27,7 @@ from accompaniment.calendar_feed import (
 )
 from accompaniment.forms.plans import OwnStepForm, StepDoneForm
 from accompaniment.models import CalendarFeed, Goal, Registration, Session, Step, Workshop
-from accompaniment.services import access_log
+from accompaniment.services import access_log, personal_export
 from accompaniment.services import plans as plan_services
 from accompaniment.services import portal as portal_services
 from accompaniment.services import workshops as workshop_services
@@ -481,6 +481,19 @@ def portal_contact_change(request):
 # My data ---------------------------------------------------------------------------------
 
 
+# Lists on the page and its print view stop here; the ZIP holds every row.
+DATA_PAGE_ROWS = 100
+
+
+def _data_context(request, beneficiary):
+    return {
+        "beneficiary": beneficiary,
+        "data": portal_services.personal_data(request.user),
+        "limit": f":{DATA_PAGE_ROWS}",
+        "limit_count": DATA_PAGE_ROWS,
+    }
+
+
 @beneficiary_required
 def portal_data(request):
     beneficiary = _own_file(request)
@@ -488,11 +501,25 @@ def portal_data(request):
         request,
         "accompaniment/portal_data.html",
         {
-            "beneficiary": beneficiary,
-            "data": portal_services.personal_data(request.user),
+            **_data_context(request, beneficiary),
             "deletion_request": beneficiary.deletion_requests.pending().first(),
+            "access_request": beneficiary.access_requests.pending().first(),
         },
     )
+
+
+@beneficiary_required
+def portal_data_print(request):
+    beneficiary = _own_file(request)
+    return render(
+        request,
+        "accompaniment/portal_data_print.html",
+        {**_data_context(request, beneficiary), "today": timezone.localdate()},
+    )
+
+
+def _download_name(extension):
+    return f"mes-donnees-soli-dome-{timezone.localdate().isoformat()}.{extension}"
 
 
 @beneficiary_required
@@ -502,9 +529,32 @@ def portal_data_download(request):
         portal_services.personal_data(request.user),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="mes-donnees-soli-dome-{day}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("json")}"'
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@beneficiary_required
+def portal_data_zip(request):
+    """The JSON and a CSV table per list, in one ZIP a spreadsheet user can open."""
+    _own_file(request)
+    body = personal_export.zip_bytes(portal_services.personal_data(request.user))
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("zip")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@beneficiary_required
+@require_POST
+def portal_access_request(request):
+    beneficiary = _own_file(request)
+    file_services.request_access(beneficiary=beneficiary, by=request.user)
+    messages.success(
+        request,
+        _("Votre demande est envoyée. La coordination vous répond en un mois au plus."),
+    )
+    return redirect("accompaniment:portal_data")
 
 
 @beneficiary_required

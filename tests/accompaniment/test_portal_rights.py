@@ -1,11 +1,20 @@
 """The person's rights on their portal: their access log, consents both ways, their data."""
 
+import csv
+import io
+import json
+import zipfile
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from beneficiaries.models import Consent
+from accompaniment.models import Session
+from beneficiaries.models import AccessRequest, Consent
 from soli_dome.audit.models import AuditEntry, record
-from tests.accompaniment.test_portal import full_file
+from soli_dome.notifications.models import Notification
+from tests.accompaniment.factories import SessionFactory
+from tests.accompaniment.test_portal import PRIVATE_FILE_NOTE, PRIVATE_SESSION_NOTE, full_file
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +120,109 @@ def test_nobody_gives_back_another_persons_consent(logged_in, someone_else):
     assert response.status_code == 404
     consent.refresh_from_db()
     assert not consent.is_given
+
+
+# My data: complete, printable, as a ZIP ------------------------------------------------------
+
+
+@pytest.fixture
+def everything(me, my_file, accompanier):
+    """Besides the full file: a cancelled and a missed session, a message, a staff read, a
+    referral answer and a closing review."""
+    SessionFactory(accompanier=accompanier, participants=[me], cancelled=True)
+    SessionFactory(
+        accompanier=accompanier,
+        participants=[me],
+        status=Session.Status.MISSED,
+        private_notes=PRIVATE_SESSION_NOTE,
+    )
+    Notification.objects.create(
+        kind=Notification.Kind.SESSION_REMINDER,
+        channel=Notification.Channel.SMS,
+        recipient=me,
+        address=me.phone,
+        body="Rappel : rendez-vous demain à 10 h.",
+        due_at=timezone.now(),
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        idempotency_key="test:rappel",
+    )
+    read(accompanier, me, "sessions")
+    referral = my_file["referral"]
+    referral.partner_answer = '=HYPERLINK("x") Nous l\'attendons jeudi.'
+    referral.save()
+    return my_file
+
+
+def zip_of(client):
+    response = client.get(reverse("accompaniment:portal_data_zip"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
+    return zipfile.ZipFile(io.BytesIO(response.content))
+
+
+def csv_rows(archive, name):
+    text = archive.read(name).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_zip_holds_every_kind_of_my_data_and_parses(logged_in, me, everything, someone_else):
+    archive = zip_of(logged_in)
+    data = json.loads(archive.read("mes-donnees.json"))
+    assert data["identity"]["first_name"] == me.first_name
+    statuses = {row["État"] for row in csv_rows(archive, "rendez-vous.csv")}
+    assert {"Réalisée", "Prévue", "Annulée", "Manquée"} <= statuses
+    messages = csv_rows(archive, "messages.csv")
+    assert [row["Message"] for row in messages] == ["Rappel : rendez-vous demain à 10 h."]
+    log = csv_rows(archive, "qui-a-vu-mon-dossier.csv")
+    assert any("a regardé la liste de vos rendez-vous" in row["Quoi"] for row in log)
+    referrals = csv_rows(archive, "orientations.csv")
+    assert referrals[0]["Message au partenaire"] == everything["referral"].message
+    # The shared writer neutralises a formula written by a partner.
+    assert referrals[0]["Réponse du partenaire"].startswith("'=HYPERLINK")
+    supports = csv_rows(archive, "aides.csv")
+    assert [row["Précision"] for row in supports] == ["Conversion du mois"]
+    plan = csv_rows(archive, "parcours.csv")
+    assert {row["Objectif"] for row in plan} == {everything["goal"].title}
+    assert "notes de travail" in archive.read("LISEZ-MOI.txt").decode()
+    everything_text = b"".join(archive.read(name) for name in archive.namelist()).decode()
+    assert "Zébulon" not in everything_text
+    assert PRIVATE_SESSION_NOTE not in everything_text and PRIVATE_FILE_NOTE not in everything_text
+
+
+def test_the_data_page_and_its_print_view_show_everything_but_staff_notes(
+    logged_in, everything, someone_else
+):
+    for name in ("accompaniment:portal_data", "accompaniment:portal_data_print"):
+        page = logged_in.get(reverse(name)).content.decode()
+        assert "Manquée" in page and "Annulée" in page
+        assert "Rappel : rendez-vous demain à 10 h." in page
+        assert "Nous l&#x27;attendons jeudi." in page
+        assert "a regardé la liste de vos rendez-vous" in page
+        assert "notes de travail" in page
+        assert PRIVATE_SESSION_NOTE not in page and "Zébulon" not in page
+    data_page = logged_in.get(reverse("accompaniment:portal_data")).content.decode()
+    assert reverse("accompaniment:portal_data_print") in data_page
+    assert reverse("accompaniment:portal_data_zip") in data_page
+
+
+def test_asking_for_the_staff_notes_gives_the_coordination_a_one_month_deadline(
+    logged_in, me, client, coordinator
+):
+    logged_in.post(reverse("accompaniment:portal_access_request"))
+    logged_in.post(reverse("accompaniment:portal_access_request"))  # a double click
+    request = AccessRequest.objects.get(beneficiary=me)
+    page = logged_in.get(reverse("accompaniment:portal_data")).content.decode()
+    assert "La coordination vous répond avant le" in page
+    client.force_login(coordinator)
+    dashboard = client.get(reverse("accompaniment:dashboard"))
+    assert list(dashboard.context["access_requests"]) == [request]
+    assert request.due_on.strftime("%d/%m/%Y") in dashboard.content.decode()
+    client.post(reverse("beneficiaries:access_request_handled", args=[request.pk]))
+    request.refresh_from_db()
+    assert request.handled_by == coordinator
+
+
+def test_staff_get_404_on_the_zip(client, accompanier):
+    client.force_login(accompanier)
+    assert client.get(reverse("accompaniment:portal_data_zip")).status_code == 404
