@@ -31,6 +31,7 @@ from accompaniment.services import access_log, personal_export
 from accompaniment.services import plans as plan_services
 from accompaniment.services import portal as portal_services
 from accompaniment.services import workshops as workshop_services
+from accompaniment.views.plans import render_plan_sheet
 from beneficiaries import services as file_services
 from beneficiaries.forms import ContactChangeRequestForm, PreferencesForm
 from beneficiaries.models import Beneficiary, Consent
@@ -91,10 +92,11 @@ def portal_plan(request):
 @beneficiary_required
 def portal_plan_print(request):
     beneficiary = _own_file(request)
-    return render(
+    return render_plan_sheet(
         request,
-        "accompaniment/plan_print.html",
-        {**_plan_context(request, beneficiary), "back_url": _portal_url("portal_plan")},
+        beneficiary,
+        goals=Goal.objects.visible_to(request.user),
+        back_url=_portal_url("portal_plan"),
     )
 
 

@@ -1,6 +1,7 @@
 """The person's rights on their portal: their access log, consents both ways, their data."""
 
 import csv
+import datetime
 import io
 import json
 import zipfile
@@ -13,7 +14,7 @@ from accompaniment.models import Session
 from beneficiaries.models import AccessRequest, Consent
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.notifications.models import Notification
-from tests.accompaniment.factories import SessionFactory
+from tests.accompaniment.factories import GoalFactory, SessionFactory, StepFactory
 from tests.accompaniment.test_portal import PRIVATE_FILE_NOTE, PRIVATE_SESSION_NOTE, full_file
 from tests.users.factories import UserFactory
 
@@ -226,3 +227,35 @@ def test_asking_for_the_staff_notes_gives_the_coordination_a_one_month_deadline(
 def test_staff_get_404_on_the_zip(client, accompanier):
     client.force_login(accompanier)
     assert client.get(reverse("accompaniment:portal_data_zip")).status_code == 404
+
+
+# The printable plan --------------------------------------------------------------------------
+
+
+def test_the_printable_plan_has_finished_goals_the_accompanier_and_correct_french(
+    logged_in, me, accompanier, settings
+):
+    settings.PROGRAMME_PHONE = "04 73 12 34 56"
+    me.first_name = "Inès"
+    me.save()
+    goal = GoalFactory(
+        beneficiary=me, title="Cuisiner le soir", target_date=datetime.date(2027, 2, 1)
+    )
+    StepFactory(goal=goal, title="Acheter une poêle", due_date=datetime.date(2027, 3, 1))
+    GoalFactory(beneficiary=me, achieved=True, title="Ouvrir un compte Doume")
+    page = logged_in.get(reverse("accompaniment:portal_plan_print")).content.decode()
+    assert "Le parcours d&#x27;Inès" in page
+    assert "Pour le 1er février 2027." in page and "pour le 1er mars" in page
+    assert "Ce que j'ai réussi" in page and "Ouvrir un compte Doume" in page
+    assert accompanier.get_full_name() in page and accompanier.email in page
+    assert "04 73 12 34 56" in page
+    assert "plan-sheet--large" not in page
+    large = logged_in.get(reverse("accompaniment:portal_plan_print") + "?grand=1")
+    assert "plan-sheet--large" in large.content.decode()
+
+
+def test_the_staff_printable_plan_is_the_same_sheet(client, accompanier, me):
+    GoalFactory(beneficiary=me, achieved=True, title="Ouvrir un compte Doume")
+    client.force_login(accompanier)
+    page = client.get(reverse("accompaniment:plan_print", args=[me.pk])).content.decode()
+    assert "Ouvrir un compte Doume" in page and accompanier.email in page
