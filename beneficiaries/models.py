@@ -132,12 +132,14 @@ class BeneficiaryQuerySet(models.QuerySet):
 
     @staticmethod
     def without_contact_condition(days, today=None) -> Q:
-        """Files still followed whose last contact is older than ``days`` days (or never was):
+        """Files still followed whose last contact is older than ``days`` days, or that never
+        had one and entered more than ``days`` days ago (a file created today is not late):
         a condition, so that a dashboard counts it in the same aggregate as the rest."""
         today = today or timezone.localdate()
         limit = today - datetime.timedelta(days=days)
         followed = ~Q(status=Beneficiary.Status.CLOSED)
-        return followed & (Q(last_contact_on__lt=limit) | Q(last_contact_on=None))
+        never = Q(last_contact_on=None, entry_date__lt=limit)
+        return followed & (Q(last_contact_on__lt=limit) | never)
 
     def of_public(self, public, today=None):
         """Filter on the public computed from the birth date, in the database."""

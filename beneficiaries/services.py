@@ -62,13 +62,17 @@ def update_beneficiary(*, form, by):
 
 
 @transaction.atomic
-def assign(*, beneficiary, accompanier, is_primary, by):
+def assign(*, beneficiary, accompanier, is_primary, by, former_keeps_access=False):
     """Add ``accompanier`` to the file, or change their role on it. Naming a new primary
-    accompanier makes the previous one a secondary follower."""
+    accompanier removes the previous one from the file, unless ``former_keeps_access``: then
+    they stay as a secondary follower (less data: nobody keeps access by default)."""
     if is_primary:
-        beneficiary.assignments.filter(is_primary=True).exclude(accompanier=accompanier).update(
-            is_primary=False
-        )
+        former = beneficiary.assignments.filter(is_primary=True).exclude(accompanier=accompanier)
+        if former_keeps_access:
+            former.update(is_primary=False)
+        else:
+            for assignment in former.select_related("accompanier"):
+                unassign(assignment=assignment, by=by)
     assignment, _ = Assignment.objects.update_or_create(
         beneficiary=beneficiary, accompanier=accompanier, defaults={"is_primary": is_primary}
     )
