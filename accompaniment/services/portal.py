@@ -17,6 +17,7 @@ from accompaniment.models import (
     Referral,
     Registration,
     Session,
+    Step,
     Support,
     Workshop,
 )
@@ -191,6 +192,33 @@ def _money(value):
     return None if value is None else str(value)
 
 
+def plain_owner(step) -> str:
+    """Who does a step, in the person's words (the staff labels use inclusive writing)."""
+    return {
+        Step.Owner.BENEFICIARY: _("vous"),
+        Step.Owner.TOGETHER: _("ensemble"),
+        Step.Owner.ACCOMPANIER: _("l'équipe Soli'dôme"),
+        Step.Owner.PARTNER: _("un partenaire"),
+    }[step.owner]
+
+
+def plain_registration_status(registration) -> str:
+    return {
+        Registration.Status.REGISTERED: _("place réservée"),
+        Registration.Status.WAITING: _("sur liste d'attente"),
+        Registration.Status.CANCELLED: _("inscription annulée"),
+    }[registration.status]
+
+
+def plain_attendance(participation) -> str:
+    return {
+        Participation.Attendance.EXPECTED: _("on vous attend"),
+        Participation.Attendance.PRESENT: _("vous étiez là"),
+        Participation.Attendance.ABSENT: _("vous n'étiez pas là"),
+        Participation.Attendance.EXCUSED: _("absence prévenue"),
+    }[participation.attendance]
+
+
 def every_session(user, beneficiary):
     """All the person's sessions, whatever their status, with their own attendance in
     ``mine``. The staff's private notes and next steps are not even loaded."""
@@ -292,7 +320,7 @@ def personal_data(user):
                 "steps": [
                     {
                         "step": step.title,
-                        "who": step.get_owner_display(),
+                        "who": plain_owner(step),
                         "due_date": _date(step.due_date),
                         "done_on": _date(step.done_on),
                     }
@@ -315,7 +343,7 @@ def personal_data(user):
             {
                 "date": timezone.localtime(session.starts_at).isoformat(),
                 "status": session.get_status_display(),
-                "attendance": session.mine[0].get_attendance_display() if session.mine else "",
+                "attendance": plain_attendance(session.mine[0]) if session.mine else "",
                 "modality": session.get_modality_display(),
                 "place": session.place,
                 "with": _name(session.accompanier),
@@ -352,7 +380,7 @@ def personal_data(user):
             {
                 "workshop": registration.workshop.title,
                 "date": timezone.localtime(registration.workshop.starts_at).isoformat(),
-                "status": registration.get_status_display(),
+                "status": plain_registration_status(registration),
             }
             for registration in registrations
         ],

@@ -286,7 +286,7 @@ def portal_workshop_register(request, pk):
             messages.success(
                 request,
                 _(
-                    "C'est noté : vous êtes inscrit·e à « %(title)s ». "
+                    "C'est noté : votre place est réservée pour « %(title)s ». "
                     "L'atelier est dans vos rendez-vous."
                 )
                 % {"title": workshop.title},
@@ -323,7 +323,7 @@ def portal_workshop_unregister(request, pk):
     else:
         messages.success(
             request,
-            _("Vous n'êtes plus inscrit·e à « %(title)s ».") % {"title": registration.workshop},
+            _("Votre place pour « %(title)s » est libérée.") % {"title": registration.workshop},
         )
     return redirect(f"{_portal_url('portal_workshops')}#workshop-{pk}")
 
@@ -398,7 +398,7 @@ def portal_consent_withdraw(request, pk):
             request,
             _(
                 "C'est noté, vous avez retiré votre accord : « %(consent)s ». "
-                "Votre accompagnateur·rice est prévenu·e."
+                "La personne qui vous suit est prévenue."
             )
             % {"consent": consent.plain_label},
         )
@@ -470,7 +470,7 @@ def portal_contact_change(request):
         messages.success(
             request,
             _(
-                "Votre demande est envoyée. Votre accompagnateur·rice la vérifie, puis votre "
+                "Votre demande est envoyée. La personne qui vous suit la vérifie. Puis votre "
                 "dossier sera changé."
             ),
         )
