@@ -331,3 +331,15 @@ def test_the_accompaniers_digest_tells_of_files_ending_soon(accompanier, other_a
     )
     assert "1 dossier sera anonymisé dans les 30 jours" in digest.body
     assert reverse("accompaniment:retention_list") in digest.body
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_file_ending_soon_and_requests_waiting(settings):
+    settings.DEBUG = True  # seed_demo refuses to run otherwise
+    call_command("seed_demo", stdout=StringIO())
+    assert [str(file) for file in Beneficiary.objects.retention_ending_soon()] == [
+        "Bernadette Roche"
+    ]
+    assert DeletionRequest.objects.pending().count() == 1
+    assert AccessRequest.objects.pending().count() == 1
+    assert retention.files_due() == []
