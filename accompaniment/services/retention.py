@@ -12,6 +12,7 @@ so a second run (or two beat processes) changes nothing. Each one is journaled.
 
 import contextlib
 import datetime
+import re
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -107,11 +108,24 @@ def _delete_messages(beneficiary: Beneficiary) -> None:
             recipient_type=ContentType.objects.get_for_model(beneficiary.user),
             recipient_id=beneficiary.user_id,
         )
-    naming_them = Q(pk__in=[])
-    for trace in _traces(beneficiary):
+    Notification.objects.filter(to_them).delete()
+    traces = _traces(beneficiary)
+    candidates = Q(pk__in=[])
+    for trace in traces:
         for field in ("address", "subject", "body", "html_body"):
-            naming_them |= Q(**{f"{field}__icontains": trace})
-    Notification.objects.filter(to_them | naming_them).delete()
+            candidates |= Q(**{f"{field}__icontains": trace})
+    # Whole words only: "Léa Martin" must not take "Léa Martinez"'s messages with it.
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(trace) for trace in traces) + r")(?!\w)", re.IGNORECASE
+    )
+    naming_them = [
+        pk
+        for pk, *texts in Notification.objects.filter(candidates).values_list(
+            "pk", "address", "subject", "body", "html_body"
+        )
+        if any(pattern.search(text) for text in texts)
+    ]
+    Notification.objects.filter(pk__in=naming_them).delete()
 
 
 def _close_account(user) -> None:
