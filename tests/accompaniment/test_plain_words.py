@@ -9,7 +9,11 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from accompaniment import reminders
+from soli_dome.notifications.models import Notification
+from tests.accompaniment.factories import SessionFactory
 from tests.accompaniment.test_portal import PORTAL_PAGES, full_file
+from tests.notifications.factories import reachable
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +117,18 @@ def test_the_login_code_page_is_in_plain_words(client, beneficiary_user):
 def test_the_checker_catches_long_sentences_and_dots():
     long = "<main><p>" + " ".join(["mot"] * 21) + ".</p><p>Votre accompagnateur·rice.</p></main>"
     assert len(problems(long)) == 2
+
+
+@pytest.mark.parametrize("channel", ["sms", "email"])
+def test_messages_to_a_person_are_in_plain_words(accompanier, beneficiary_of, channel):
+    person = reachable(
+        beneficiary_of(accompanier, email="ines@example.org", reminder_channel=channel)
+    )
+    session = SessionFactory(accompanier=accompanier, participants=[person])
+    appointment = reminders.of_session(session)
+    reminders.appointment_fixed(appointment, [person])
+    reminders.appointment_cancelled(appointment, [person])
+    bodies = list(Notification.objects.values_list("body", flat=True))
+    assert bodies
+    for body in bodies:
+        assert problems(f"<main><p>{body}</p></main>") == [], body
