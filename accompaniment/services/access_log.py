@@ -2,6 +2,7 @@
 file, by staff, in plain words. Only the entries about that one file are read; staff details
 (e-mail addresses, ids) in the journal's ``detail`` never reach the page."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
+from partners.models import Partner
 from soli_dome.audit.models import AuditEntry
 from soli_dome.users.models import User
 
@@ -55,9 +57,19 @@ def _first_word(detail: str) -> str:
     return word.strip().lower()
 
 
-def describe(entry: AuditEntry) -> str:
-    """What the staff member did, in one short sentence end."""
+PARTNER_IN_DETAIL = re.compile(r"partner #(\d+)")
+
+
+def describe(entry: AuditEntry, partners: dict[int, str] | None = None) -> str:
+    """What the staff member did, in one short sentence end. ``partners`` (id → name) names
+    the partner a referral was sent to."""
     word = _first_word(entry.detail)
+    sent_to = PARTNER_IN_DETAIL.search(entry.detail)
+    if entry.action == AuditEntry.Action.UPDATE and word == "referral" and sent_to:
+        name = (partners or {}).get(int(sent_to.group(1)))
+        if name:
+            return _("a envoyé des informations sur vous à %(partner)s") % {"partner": name}
+        return _("a envoyé des informations sur vous à un partenaire")
     if entry.action == AuditEntry.Action.READ:
         return _READS.get(word, lambda: _("a ouvert votre dossier"))()
     if entry.action == AuditEntry.Action.CREATE:
@@ -88,7 +100,17 @@ def entries_about(beneficiary: Beneficiary) -> QuerySet[AuditEntry]:
 
 
 def lines(entries) -> list[AccessLine]:
+    """The entries in plain words; the partners they name are read in one query."""
+    entries = list(entries)
+    ids = {
+        int(found.group(1))
+        for entry in entries
+        if (found := PARTNER_IN_DETAIL.search(entry.detail))
+    }
+    partners = dict(Partner.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
     return [
-        AccessLine(at=timezone.localtime(entry.at), who=who(entry.actor), what=describe(entry))
+        AccessLine(
+            at=timezone.localtime(entry.at), who=who(entry.actor), what=describe(entry, partners)
+        )
         for entry in entries
     ]

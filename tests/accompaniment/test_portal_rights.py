@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,8 +15,10 @@ from accompaniment.models import Session
 from beneficiaries.models import AccessRequest, Consent
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.notifications.models import Notification
-from tests.accompaniment.factories import GoalFactory, SessionFactory, StepFactory
+from tests.accompaniment.factories import GoalFactory, SessionFactory, StepFactory, ThemeFactory
 from tests.accompaniment.test_portal import PRIVATE_FILE_NOTE, PRIVATE_SESSION_NOTE, full_file
+from tests.accompaniment.test_referrals import post_referral
+from tests.partners.factories import PartnerFactory
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +80,19 @@ def test_the_access_log_says_who_and_what_in_plain_words(logged_in, me):
     )
     assert "Nadia, de la coordination a changé l&#x27;état de votre accompagnement" in page
     assert "Durand" not in page and "Benali" not in page and "status: pause" not in page
+
+
+def test_the_access_log_names_the_partner_who_received_information(logged_in, me, accompanier):
+    Consent.objects.get_or_create(
+        beneficiary=me, kind=Consent.Kind.PARTNER_SHARING, defaults={"recorded_by": accompanier}
+    )
+    partner = PartnerFactory(name="Épicerie solidaire des Vergnes")
+    staff = Client()
+    staff.force_login(accompanier)
+    response = post_referral(staff, me, partner=partner, theme=ThemeFactory())
+    assert response.status_code == 302
+    page = logged_in.get(reverse("accompaniment:portal_file_access")).content.decode()
+    assert "a envoyé des informations sur vous à Épicerie solidaire des Vergnes" in page
 
 
 def test_the_access_log_is_paginated(logged_in, me, accompanier):
