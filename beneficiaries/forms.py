@@ -237,6 +237,8 @@ class StatusChangeForm(forms.Form):
 
     def clean_action(self):
         action = self.cleaned_data["action"]
+        if self.beneficiary.is_anonymised:
+            raise forms.ValidationError(_("Un dossier anonymisé ne peut pas être rouvert."))
         if action not in self.ALLOWED[self.beneficiary.status]:
             raise forms.ValidationError(_("Ce changement n'est pas possible pour ce dossier."))
         return action

@@ -115,7 +115,8 @@ def beneficiary_create(request):
 def beneficiary_update(request, pk):
     with transaction.atomic():
         # Locked while the form compares versions, so two saves cannot both pass the check.
-        visible = Beneficiary.objects.visible_to(request.user)
+        # An anonymised file is never filled in again: it keeps only statistics.
+        visible = Beneficiary.objects.visible_to(request.user).not_anonymised()
         if request.method == "POST":
             visible = Beneficiary.objects.select_for_update().filter(pk__in=visible.values("pk"))
         beneficiary = get_object_or_404(visible, pk=pk)

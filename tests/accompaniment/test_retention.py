@@ -361,3 +361,16 @@ def test_an_anonymised_file_still_opens_for_the_coordination(client, coordinator
         response = client.get(url)
         assert response.status_code == 200, url
         assert FIRST_NAME not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_anonymised_file_can_be_neither_filled_in_nor_reopened(client, coordinator, full_file):
+    retention.apply_retention()
+    client.force_login(coordinator)
+    edit = reverse("beneficiaries:beneficiary_update", args=[full_file.pk])
+    assert client.get(edit).status_code == 404
+    client.post(
+        reverse("beneficiaries:beneficiary_status", args=[full_file.pk]), {"action": "reopen"}
+    )
+    full_file.refresh_from_db()
+    assert full_file.status == Beneficiary.Status.CLOSED
