@@ -26,7 +26,14 @@ from accompaniment.models import (
 )
 from accompaniment.models.referrals import new_token
 from beneficiaries.communes import load_commune_positions, load_metropole_communes
-from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
+from beneficiaries.models import (
+    AccessRequest,
+    Assignment,
+    Beneficiary,
+    Commune,
+    Consent,
+    DeletionRequest,
+)
 from beneficiaries.phone import to_e164
 from partners.demo import seed_partners
 from partners.models import Partner
@@ -93,7 +100,14 @@ BENEFICIARIES = [
      None, ""),
     ("", "Kevin", "Dumas", 20, B.Gender.MAN, "63113", B.Status.PROSPECT, B.Household.ALONE,
      B.Housing.FJT, B.Activity.TRAINING, B.Resources.YOUTH_SCHEME, 2, None, ""),
+    # Last seen almost two years ago: on "Fin de conservation", anonymised in 20 days.
+    ("", "Bernadette", "Roche", 82, B.Gender.WOMAN, "63113", B.Status.CLOSED, B.Household.ALONE,
+     B.Housing.SENIOR_RESIDENCE, B.Activity.RETIRED, B.Resources.PENSION, 900, 710,
+     "accompagnateur1@example.org"),
 ]
+# A deletion request and a right-of-access request waiting on the coordinator's dashboard.
+DELETION_REQUESTED_BY = ("Amina", "Diallo")
+ACCESS_REQUESTED_BY = ("Hugo", "Marchand")
 
 
 def _phone(index):
@@ -164,6 +178,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
     _portal_accounts(accounts, partners, today)
     _supports(partners, today)
     _reminders()
+    _rights_requests()
     return [(email, user.get_role_display()) for email, user in accounts.items()]
 
 
@@ -283,6 +298,17 @@ def _accompaniment(beneficiary, accompanier, contact_days, index, today):
             "is_contact": True,
             "happened_on": today - datetime.timedelta(days=last_contact),
         },
+    )
+
+
+def _rights_requests():
+    first_name, last_name = DELETION_REQUESTED_BY
+    DeletionRequest.objects.pending().get_or_create(
+        beneficiary=Beneficiary.objects.get(first_name=first_name, last_name=last_name)
+    )
+    first_name, last_name = ACCESS_REQUESTED_BY
+    AccessRequest.objects.pending().get_or_create(
+        beneficiary=Beneficiary.objects.get(first_name=first_name, last_name=last_name)
     )
 
 

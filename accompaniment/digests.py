@@ -15,15 +15,13 @@ from django.utils import timezone
 
 from accompaniment.models import Goal, Referral, Session, Step
 from accompaniment.reminders import reach
-from beneficiaries.models import Assignment, Beneficiary, Consent, years_ago
+from beneficiaries.models import RETENTION_WARNING_DAYS, Assignment, Beneficiary, Consent
 from partners.models import Partner
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
 from soli_dome.users.models import User
 
 NO_CONTACT_STEPS = (14, 30, 60)
-RETENTION_YEARS = 2  # CNIL: files stay active two years after the last contact
-RETENTION_WARNING_DAYS = 30
 
 
 def at(day, hour):
@@ -95,12 +93,18 @@ def accompanier_digest(accompanier, today):
         "goals_due": Goal.objects.open()
         .filter(beneficiary__in=files, target_date__lte=today + datetime.timedelta(days=7))
         .count(),
+        # Closed files too: their clock runs as well, and a contact still resets it.
+        "retention_ending": Beneficiary.objects.filter(assignments__accompanier=accompanier)
+        .retention_ending_soon(today)
+        .count(),
+        "retention_warning_days": RETENTION_WARNING_DAYS,
     }
     has_news = (
         sessions
         or any(count for _days, count in no_contact)
         or digest["referrals_waiting"]
         or digest["goals_due"]
+        or digest["retention_ending"]
     )
     return digest if has_news else None
 
@@ -108,9 +112,6 @@ def accompanier_digest(accompanier, today):
 def coordinator_digest(today):
     followed = Beneficiary.objects.followed()
     has_primary = Assignment.objects.filter(beneficiary=OuterRef("pk"), is_primary=True)
-    retention_limit = years_ago(RETENTION_YEARS, today) + datetime.timedelta(
-        days=RETENTION_WARNING_DAYS
-    )
     processing_consent = Consent.objects.filter(
         beneficiary=OuterRef("pk"), kind=Consent.Kind.DATA_PROCESSING, is_given=True
     )
@@ -126,7 +127,7 @@ def coordinator_digest(today):
             status=Notification.Status.FAILED,
             updated_at__gte=at(today, 0) - datetime.timedelta(days=7),
         ).count(),
-        "retention_due": Beneficiary.objects.filter(last_contact_on__lte=retention_limit).count(),
+        "retention_due": Beneficiary.objects.retention_ending_soon(today).count(),
         "without_consent": followed.filter(~Exists(processing_consent)).count(),
         "retention_warning_days": RETENTION_WARNING_DAYS,
     }
@@ -157,6 +158,7 @@ def links():
         "follow_up": "beneficiaries:follow_up",
         "partners_to_review": "partners:partner_review_list",
         "outbox": "notifications:notification_list",
+        "retention": "accompaniment:retention_list",
     }
     return {key: settings.SITE_URL + reverse(name) for key, name in names.items()}
 

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from accompaniment import digests
-from accompaniment.services import referrals
+from accompaniment.services import referrals, retention
 
 
 @shared_task(name="accompaniment.process_referral_deadlines")
@@ -15,3 +15,9 @@ def write_daily_notifications():
     """Hourly: the day's step nudges and digests, written to the outbox once the morning
     has come."""
     digests.catch_up_daily_notifications()
+
+
+@shared_task(name="accompaniment.apply_retention")
+def apply_retention():
+    """Daily: anonymise the files whose two-year retention is over (idempotent)."""
+    retention.apply_retention()

@@ -11,6 +11,9 @@ from .models import Beneficiary, Commune, Consent, ContactChangeRequest
 from .phone import to_e164
 from .search import fold, national_digits
 
+# Below this age a birth date is a typing mistake (the programme serves 16-25 and seniors).
+MINIMUM_AGE = 10
+
 
 class BeneficiaryFilterForm(forms.Form):
     """Search and filters of the beneficiary list. Every field is optional."""
@@ -141,8 +144,14 @@ class BeneficiaryForm(VersionedForm):
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
-        if birth_date > timezone.localdate():
+        today = timezone.localdate()
+        if birth_date > today:
             raise forms.ValidationError(_("La date de naissance ne peut pas être dans le futur."))
+        if Beneficiary(birth_date=birth_date).age(today) < MINIMUM_AGE:
+            raise forms.ValidationError(
+                _("Une personne accompagnée a au moins %(age)s ans : vérifiez l'année.")
+                % {"age": MINIMUM_AGE}
+            )
         return birth_date
 
     def clean(self):
@@ -200,6 +209,12 @@ class AssignmentForm(forms.Form):
         queryset=User.objects.filter(role=User.Role.ACCOMPANIER, is_active=True),
     )
     is_primary = forms.BooleanField(label=_("Référent·e principal·e"), required=False)
+    # Less data: by default the former primary accompanier no longer sees the file.
+    former_keeps_access = forms.BooleanField(
+        label=_("L'ancien·ne principal·e garde l'accès au dossier"),
+        required=False,
+        help_text=_("Sans cette case, il ou elle ne voit plus le dossier."),
+    )
 
 
 class StatusChangeForm(forms.Form):
@@ -222,6 +237,8 @@ class StatusChangeForm(forms.Form):
 
     def clean_action(self):
         action = self.cleaned_data["action"]
+        if self.beneficiary.is_anonymised:
+            raise forms.ValidationError(_("Un dossier anonymisé ne peut pas être rouvert."))
         if action not in self.ALLOWED[self.beneficiary.status]:
             raise forms.ValidationError(_("Ce changement n'est pas possible pour ce dossier."))
         return action

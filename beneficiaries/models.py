@@ -1,9 +1,11 @@
+import calendar
 import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,17 @@ def years_ago(years, today):
         return today.replace(year=today.year - years, day=28)
 
 
+def years_after(years: int, day: datetime.date) -> datetime.date:
+    return years_ago(-years, day)
+
+
+# The CNIL's reference for social accompaniment: a file stays active two years after the last
+# contact with the person (the entry date when there never was one), then it is anonymised.
+# Coordinators see it coming RETENTION_WARNING_DAYS before.
+RETENTION_YEARS = 2
+RETENTION_WARNING_DAYS = 30
+
+
 class BeneficiaryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The files ``user`` may open: all for a coordinator, the assigned ones for an
@@ -81,17 +94,52 @@ class BeneficiaryQuerySet(models.QuerySet):
         """Files still being accompanied (not closed)."""
         return self.exclude(status=Beneficiary.Status.CLOSED)
 
+    def not_anonymised(self):
+        return self.filter(anonymised_at=None)
+
+    def with_retention_start(self):
+        """``retention_start``: the day the retention clock runs from (last contact, or the
+        entry date when there never was one)."""
+        return self.annotate(retention_start=Coalesce("last_contact_on", "entry_date"))
+
+    def retention_due(self, today: datetime.date | None = None):
+        """Files whose two years are over: to anonymise (anonymised ones are left out, so a
+        second run finds nothing)."""
+        today = today or timezone.localdate()
+        return (
+            self.not_anonymised()
+            .with_retention_start()
+            .filter(retention_start__lte=years_ago(RETENTION_YEARS, today))
+        )
+
+    def retention_ending_soon(self, today: datetime.date | None = None):
+        """Files anonymised within ``RETENTION_WARNING_DAYS`` unless a contact happens first,
+        the soonest first."""
+        today = today or timezone.localdate()
+        warning_from = today + datetime.timedelta(days=RETENTION_WARNING_DAYS)
+        return (
+            self.not_anonymised()
+            .with_retention_start()
+            .filter(
+                retention_start__gt=years_ago(RETENTION_YEARS, today),
+                retention_start__lte=years_ago(RETENTION_YEARS, warning_from),
+            )
+            .order_by("retention_start", "pk")
+        )
+
     def without_contact_since(self, days, today=None):
         return self.filter(self.without_contact_condition(days, today))
 
     @staticmethod
     def without_contact_condition(days, today=None) -> Q:
-        """Files still followed whose last contact is older than ``days`` days (or never was):
+        """Files still followed whose last contact is older than ``days`` days, or that never
+        had one and entered more than ``days`` days ago (a file created today is not late):
         a condition, so that a dashboard counts it in the same aggregate as the rest."""
         today = today or timezone.localdate()
         limit = today - datetime.timedelta(days=days)
         followed = ~Q(status=Beneficiary.Status.CLOSED)
-        return followed & (Q(last_contact_on__lt=limit) | Q(last_contact_on=None))
+        never = Q(last_contact_on=None, entry_date__lt=limit)
+        return followed & (Q(last_contact_on__lt=limit) | never)
 
     def of_public(self, public, today=None):
         """Filter on the public computed from the birth date, in the database."""
@@ -250,6 +298,9 @@ class Beneficiary(TimeStampedModel):
             "de conservation du dossier."
         ),
     )
+    # Set once the retention clock ran out (or a deletion request was carried out): the file
+    # keeps only what statistics need, see accompaniment.services.retention.
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
     # Folded copies kept by save(), so that searches ignore accents, case and phone formats.
     search_name = models.CharField(max_length=210, editable=False, db_index=True, default="")
     phone_digits = models.CharField(max_length=20, editable=False, default="")
@@ -288,6 +339,8 @@ class Beneficiary(TimeStampedModel):
         ]
 
     def __str__(self):
+        if self.anonymised_at is not None:
+            return str(_("Dossier anonymisé n° %(pk)s") % {"pk": self.pk})
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args, **kwargs):
@@ -300,6 +353,14 @@ class Beneficiary(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("beneficiaries:beneficiary_detail", args=[self.pk])
+
+    def retention_ends_on(self) -> datetime.date:
+        """The day the file is anonymised unless a contact happens before."""
+        return years_after(RETENTION_YEARS, self.last_contact_on or self.entry_date)
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     def age(self, today=None):
         today = today or timezone.localdate()
@@ -623,3 +684,54 @@ class DeletionRequest(TimeStampedModel):
 
     def __str__(self):
         return str(self.beneficiary)
+
+
+def one_month_after(day: datetime.date) -> datetime.date:
+    """The same day of the next month, or its last day ("31 January" gives "28 February")."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(handled_at=None)
+
+
+class AccessRequest(TimeStampedModel):
+    """The person asked for a copy of everything, staff working notes included (right of
+    access, RGPD article 15): the coordination answers within one month."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="access_requests"
+    )
+    handled_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'accès aux données")
+        verbose_name_plural = _("demandes d'accès aux données")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary"],
+                condition=Q(handled_at__isnull=True),
+                name="access_request_one_pending",
+                violation_error_message=_("Une demande d'accès est déjà en cours."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.beneficiary)
+
+    @property
+    def due_on(self) -> datetime.date:
+        """The legal deadline: one month after the request."""
+        return one_month_after(timezone.localdate(self.created_at))

@@ -19,6 +19,7 @@ from soli_dome.notifications.models import Notification
 from soli_dome.users.models import User
 
 from .models import (
+    AccessRequest,
     Assignment,
     Beneficiary,
     Consent,
@@ -62,13 +63,17 @@ def update_beneficiary(*, form, by):
 
 
 @transaction.atomic
-def assign(*, beneficiary, accompanier, is_primary, by):
+def assign(*, beneficiary, accompanier, is_primary, by, former_keeps_access=False):
     """Add ``accompanier`` to the file, or change their role on it. Naming a new primary
-    accompanier makes the previous one a secondary follower."""
+    accompanier removes the previous one from the file, unless ``former_keeps_access``: then
+    they stay as a secondary follower (less data: nobody keeps access by default)."""
     if is_primary:
-        beneficiary.assignments.filter(is_primary=True).exclude(accompanier=accompanier).update(
-            is_primary=False
-        )
+        former = beneficiary.assignments.filter(is_primary=True).exclude(accompanier=accompanier)
+        if former_keeps_access:
+            former.update(is_primary=False)
+        else:
+            for assignment in former.select_related("accompanier"):
+                unassign(assignment=assignment, by=by)
     assignment, _ = Assignment.objects.update_or_create(
         beneficiary=beneficiary, accompanier=accompanier, defaults={"is_primary": is_primary}
     )
@@ -315,10 +320,55 @@ def withdraw_consent(*, consent, by):
     recorded it; the accompaniers are told by e-mail after commit. What depends on it stops:
     a referral needs ``partner_sharing`` (see ``has_sharing_consent``), reminders need
     ``reminders`` (see ``Beneficiary.effective_reminder_channel``)."""
+    return _change_consent_by_the_person(
+        consent,
+        by=by,
+        given=False,
+        event="file.consent_withdrawn",
+        subject=gettext_lazy("Soli'dôme — %(name)s a retiré un consentement"),
+        template="beneficiaries/email/consent_withdrawn.txt",
+    )
+
+
+@transaction.atomic
+def give_back_consent(*, consent, by):
+    """The person gives back a consent they had withdrawn: recorded as given, today, by them,
+    with its own journal entry; the accompaniers are told the same way as of a withdrawal."""
+    return _change_consent_by_the_person(
+        consent,
+        by=by,
+        given=True,
+        event="file.consent_given_back",
+        subject=gettext_lazy("Soli'dôme — %(name)s a redonné un consentement"),
+        template="beneficiaries/email/consent_given_back.txt",
+    )
+
+
+def _change_consent_by_the_person(consent, *, by, given, event, subject, template):
     consent = Consent.objects.select_for_update().select_related("beneficiary").get(pk=consent.pk)
-    if not consent.is_given:
+    if consent.is_given == given:
         return consent
-    consent.is_given = False
+    consent.is_given = given
+    consent.recorded_on = timezone.localdate()
+    consent.recorded_by = by
+    consent.save(update_fields=["is_given", "recorded_on", "recorded_by", "updated_at"])
+    beneficiary = consent.beneficiary
+    record(
+        actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event=event, kind=consent.kind
+    )
+    link = settings.SITE_URL + beneficiary.get_absolute_url()
+    recipients = _accompanier_recipients(beneficiary)
+    transaction.on_commit(
+        lambda: _mail(
+            subject=subject,
+            subject_params={"name": beneficiary.first_name},
+            template=template,
+            context={"consent": consent, "beneficiary": beneficiary, "link": link},
+            recipients=recipients,
+        )
+    )
+    return consent
+    consent.is_given = True
     consent.recorded_on = timezone.localdate()
     consent.recorded_by = by
     consent.save(update_fields=["is_given", "recorded_on", "recorded_by", "updated_at"])
@@ -327,16 +377,15 @@ def withdraw_consent(*, consent, by):
         actor=by,
         action=AuditEntry.Action.UPDATE,
         target=beneficiary,
-        event="file.consent_withdrawn",
-        kind=consent.kind,
+        detail=f"consents: {consent.kind}=True (given back by the person)",
     )
     link = settings.SITE_URL + beneficiary.get_absolute_url()
     recipients = _accompanier_recipients(beneficiary)
     transaction.on_commit(
         lambda: _mail(
-            subject=gettext_lazy("Soli'dôme — %(name)s a retiré un consentement"),
+            subject=gettext_lazy("Soli'dôme — %(name)s a redonné un consentement"),
             subject_params={"name": beneficiary.first_name},
-            template="beneficiaries/email/consent_withdrawn.txt",
+            template="beneficiaries/email/consent_given_back.txt",
             context={"consent": consent, "beneficiary": beneficiary, "link": link},
             recipients=recipients,
         )
@@ -464,5 +513,31 @@ def mark_deletion_handled(*, deletion_request, by):
             action=AuditEntry.Action.UPDATE,
             target=deletion_request.beneficiary,
             event="deletion.handled",
+        )
+    return bool(updated)
+
+
+@transaction.atomic
+def request_access(*, beneficiary, by):
+    """A pending right-of-access request (a full copy, staff notes included), one at a time."""
+    request, created = AccessRequest.objects.pending().get_or_create(beneficiary=beneficiary)
+    if created:
+        record(
+            actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event="access.requested"
+        )
+    return request
+
+
+@transaction.atomic
+def mark_access_request_handled(*, access_request, by):
+    updated = AccessRequest.objects.filter(pk=access_request.pk, handled_at=None).update(
+        handled_at=timezone.now(), handled_by=by, updated_at=timezone.now()
+    )
+    if updated:
+        record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            target=access_request.beneficiary,
+            event="access.handled",
         )
     return bool(updated)

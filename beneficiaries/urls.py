@@ -25,4 +25,9 @@ urlpatterns = [
         views.deletion_request_handled,
         name="deletion_request_handled",
     ),
+    path(
+        "acces/<int:pk>/traitee/",
+        views.access_request_handled,
+        name="access_request_handled",
+    ),
 ]

@@ -27,6 +27,7 @@ from .forms import (
     StatusChangeForm,
 )
 from .models import (
+    AccessRequest,
     Assignment,
     Beneficiary,
     ContactChangeRequest,
@@ -42,6 +43,7 @@ from .services import (
     create_beneficiary,
     decide_contact_change,
     invite_to_portal,
+    mark_access_request_handled,
     mark_deletion_handled,
     record_consents,
     unassign,
@@ -114,7 +116,8 @@ def beneficiary_create(request):
 def beneficiary_update(request, pk):
     with transaction.atomic():
         # Locked while the form compares versions, so two saves cannot both pass the check.
-        visible = Beneficiary.objects.visible_to(request.user)
+        # An anonymised file is never filled in again: it keeps only statistics.
+        visible = Beneficiary.objects.visible_to(request.user).not_anonymised()
         if request.method == "POST":
             visible = Beneficiary.objects.select_for_update().filter(pk__in=visible.values("pk"))
         beneficiary = get_object_or_404(visible, pk=pk)
@@ -324,4 +327,13 @@ def deletion_request_handled(request, pk):
     )
     if mark_deletion_handled(deletion_request=deletion_request, by=request.user):
         messages.success(request, _("La demande de suppression est marquée comme traitée."))
+    return redirect("accompaniment:dashboard")
+
+
+@coordinator_required
+@require_POST
+def access_request_handled(request, pk):
+    access_request = get_object_or_404(AccessRequest.objects.select_related("beneficiary"), pk=pk)
+    if mark_access_request_handled(access_request=access_request, by=request.user):
+        messages.success(request, _("La demande d'accès est marquée comme traitée."))
     return redirect("accompaniment:dashboard")

@@ -342,6 +342,15 @@ CELERY_BEAT_SCHEDULE["referral-deadlines"] = {
     "schedule": 24 * 60 * 60,  # seconds: once a day
 }
 
+# Retention (CNIL): files two years without contact are anonymised once a day.
+CELERY_BEAT_SCHEDULE["accompaniment-retention"] = {
+    "task": "accompaniment.apply_retention",
+    "schedule": crontab(minute=30, hour=3),
+}
+
+# The programme's phone number, printed on the plan a person takes home (empty: not printed).
+PROGRAMME_PHONE = os.environ.get("PROGRAMME_PHONE", "")
+
 # The Doume social bonus (ADML63): percent added to the euros a person converts into Doume.
 # Each support records the rate it was given with, so a change here never rewrites the past.
 DOUME_SOCIAL_BONUS_RATE = Decimal(os.environ.get("DOUME_SOCIAL_BONUS_RATE") or "15")

@@ -31,7 +31,11 @@ pytestmark = pytest.mark.django_db
 BUDGET = 15
 # "My data" shows everything the programme keeps about the person: one query per kind of data,
 # whatever the quantity of each.
-OWN_BUDGETS = {"beneficiary: portal data": 20}
+OWN_BUDGETS = {
+    "beneficiary: portal data": 24,
+    "beneficiary: portal data, printed": 24,
+    "beneficiary: portal data, ZIP": 24,
+}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -98,6 +102,7 @@ def pages(person, feed):
             "access journal": reverse("audit:journal"),
             "access journal, one file": reverse("audit:journal") + f"?dossier={person.pk}",
             "session list, programme": reverse("accompaniment:session_list") + "?accompanier=",
+            "end of retention": reverse("accompaniment:retention_list"),
         },
         "beneficiary": {
             "portal home": reverse("accompaniment:portal_home"),
@@ -106,8 +111,18 @@ def pages(person, feed):
             "portal workshops": reverse("accompaniment:portal_workshops"),
             "portal addresses": reverse("accompaniment:portal_addresses"),
             "portal data": reverse("accompaniment:portal_data"),
+            "portal data, printed": reverse("accompaniment:portal_data_print"),
+            "portal data, ZIP": reverse("accompaniment:portal_data_zip"),
+            "portal who sees my file": reverse("accompaniment:portal_file_access"),
+            "portal calendar link": reverse("accompaniment:portal_calendar"),
         },
-        "anonymous": {"calendar feed": reverse("accompaniment:calendar_feed", args=[feed.token])},
+        "anonymous": {
+            "calendar feed": reverse("accompaniment:calendar_feed", args=[feed.token]),
+            "person's calendar feed": reverse(
+                "accompaniment:portal_calendar_feed",
+                args=[CalendarFeed.objects.get_or_create(user=person.user)[0].token],
+            ),
+        },
     }
 
 

@@ -5,14 +5,28 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accompaniment.models import Goal, Referral, Registration, Session, Support, Workshop
+from accompaniment.models import (
+    Goal,
+    Participation,
+    Referral,
+    Registration,
+    Session,
+    Step,
+    Support,
+    Workshop,
+)
+from accompaniment.services import access_log
 from beneficiaries.models import Assignment, Beneficiary
 from partners.models import Partner
+from soli_dome.notifications.models import Notification
 from soli_dome.sorting import Folded
+from soli_dome.users.models import User
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -178,18 +192,76 @@ def _money(value):
     return None if value is None else str(value)
 
 
+def plain_owner(step) -> str:
+    """Who does a step, in the person's words (the staff labels use inclusive writing)."""
+    return {
+        Step.Owner.BENEFICIARY: _("vous"),
+        Step.Owner.TOGETHER: _("ensemble"),
+        Step.Owner.ACCOMPANIER: _("l'équipe Soli'dôme"),
+        Step.Owner.PARTNER: _("un partenaire"),
+    }[step.owner]
+
+
+def plain_registration_status(registration) -> str:
+    return {
+        Registration.Status.REGISTERED: _("place réservée"),
+        Registration.Status.WAITING: _("sur liste d'attente"),
+        Registration.Status.CANCELLED: _("inscription annulée"),
+    }[registration.status]
+
+
+def plain_attendance(participation) -> str:
+    return {
+        Participation.Attendance.EXPECTED: _("on vous attend"),
+        Participation.Attendance.PRESENT: _("vous étiez là"),
+        Participation.Attendance.ABSENT: _("vous n'étiez pas là"),
+        Participation.Attendance.EXCUSED: _("absence prévenue"),
+    }[participation.attendance]
+
+
+def every_session(user, beneficiary):
+    """All the person's sessions, whatever their status, with their own attendance in
+    ``mine``. The staff's private notes and next steps are not even loaded."""
+    return (
+        Session.objects.visible_to(user)
+        .select_related("accompanier")
+        .defer("private_notes", "next_steps", "cancellation_reason")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(beneficiary=beneficiary),
+                to_attr="mine",
+            )
+        )
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def messages_to(beneficiary):
+    """Every message written to the person (by SMS or e-mail), to their file or account."""
+    to_them = Q(
+        recipient_type=ContentType.objects.get_for_model(Beneficiary), recipient_id=beneficiary.pk
+    )
+    if beneficiary.user_id:
+        to_them |= Q(
+            recipient_type=ContentType.objects.get_for_model(User),
+            recipient_id=beneficiary.user_id,
+        )
+    return Notification.objects.filter(to_them).order_by("-due_at", "-pk")
+
+
 def personal_data(user):
     """Everything the platform holds about the person, as plain data for their page and their
-    download. Staff working notes (session private notes, file notes) are left out: they are
-    the team's working notes, which the person may ask their accompanier for."""
+    download. Staff working notes (session private notes and next steps, file notes) are left
+    out: they are the team's working notes, which the person may ask for (an access request,
+    answered by the coordination within a month)."""
     beneficiary = (
         Beneficiary.objects.visible_to(user)
         .select_related("commune")
-        .prefetch_related("consents")
+        .prefetch_related("consents", "exit_reviews")
         .get()
     )
     goals = Goal.objects.visible_to(user).select_related("theme").prefetch_related("steps")
-    sessions = past_sessions(user)
     coming = upcoming_appointments(user)
     registrations = (
         Registration.objects.visible_to(user).select_related("workshop").order_by("created_at")
@@ -248,7 +320,7 @@ def personal_data(user):
                 "steps": [
                     {
                         "step": step.title,
-                        "who": step.get_owner_display(),
+                        "who": plain_owner(step),
                         "due_date": _date(step.due_date),
                         "done_on": _date(step.done_on),
                     }
@@ -266,33 +338,69 @@ def personal_data(user):
             }
             for appointment in coming
         ],
-        "past_sessions": [
+        # Every session, held or not: planned, held, cancelled, missed.
+        "sessions": [
             {
                 "date": timezone.localtime(session.starts_at).isoformat(),
+                "status": session.get_status_display(),
+                "attendance": plain_attendance(session.mine[0]) if session.mine else "",
                 "modality": session.get_modality_display(),
                 "place": session.place,
                 "with": _name(session.accompanier),
                 "summary": session.shared_summary,
             }
-            for session in sessions
+            for session in every_session(user, beneficiary)
+        ],
+        "messages": [
+            {
+                "date": timezone.localtime(message.sent_at or message.due_at).isoformat(),
+                "kind": message.get_kind_display(),
+                "channel": message.get_channel_display(),
+                "status": message.get_status_display(),
+                "to": message.address,
+                "subject": message.subject,
+                "text": message.body,
+            }
+            for message in messages_to(beneficiary)
+        ],
+        "access_log": [
+            {"date": line.at.isoformat(), "who": line.who, "what": line.what}
+            for line in access_log.lines(access_log.entries_about(beneficiary).iterator())
+        ],
+        "exit_reviews": [
+            {
+                "closed_on": _date(review.closed_on),
+                "goals": review.get_goals_outcome_display(),
+                "what_changed": review.what_changed,
+                "next": review.next_destination,
+            }
+            for review in beneficiary.exit_reviews.all()
         ],
         "workshops": [
             {
                 "workshop": registration.workshop.title,
                 "date": timezone.localtime(registration.workshop.starts_at).isoformat(),
-                "status": registration.get_status_display(),
+                "status": plain_registration_status(registration),
             }
             for registration in registrations
         ],
         "referrals": [
             {
+                "direction": referral.get_direction_display(),
                 "partner": referral.partner.name,
                 "need": str(referral.theme) if referral.theme else "",
                 "shared": [str(label) for label in referral.shared_field_labels()],
                 "sent_at": timezone.localtime(referral.sent_at).isoformat(),
                 "status": referral.get_status_display(),
+                # The texts written about the person, to the partner and by the partner.
+                "message": referral.message,
+                "partner_answer": referral.partner_answer,
+                "refusal_reason": referral.refusal_reason,
+                "sent_without_consent_because": referral.consent_override_reason,
             }
-            for referral in referrals_sharing_data(user)
+            for referral in Referral.objects.visible_to(user)
+            .select_related("partner", "theme")
+            .order_by("-sent_at", "-pk")
         ],
         "supports": [
             {

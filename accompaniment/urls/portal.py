@@ -26,6 +26,17 @@ urlpatterns = [
         portal.portal_appointment_ics,
         name="portal_appointment_ics",
     ),
+    path("mon-accompagnement/agenda/", portal.portal_calendar, name="portal_calendar"),
+    path(
+        "mon-accompagnement/agenda/changer/",
+        portal.portal_calendar_change,
+        name="portal_calendar_change",
+    ),
+    path(
+        "mon-accompagnement/agenda/<str:token>.ics",
+        portal.portal_calendar_feed,
+        name="portal_calendar_feed",
+    ),
     path("mon-accompagnement/ateliers/", portal.portal_workshops, name="portal_workshops"),
     path(
         "mon-accompagnement/ateliers/<int:pk>/inscription/",
@@ -48,6 +59,11 @@ urlpatterns = [
         portal.portal_consent_withdraw,
         name="portal_consent_withdraw",
     ),
+    path(
+        "mon-accompagnement/consentements/<int:pk>/donner/",
+        portal.portal_consent_give,
+        name="portal_consent_give",
+    ),
     path("mon-accompagnement/mes-choix/", portal.portal_preferences, name="portal_preferences"),
     path(
         "mon-accompagnement/mes-choix/coordonnees/",
@@ -59,6 +75,21 @@ urlpatterns = [
         "mon-accompagnement/mes-donnees/telecharger/",
         portal.portal_data_download,
         name="portal_data_download",
+    ),
+    path(
+        "mon-accompagnement/mes-donnees/imprimer/",
+        portal.portal_data_print,
+        name="portal_data_print",
+    ),
+    path(
+        "mon-accompagnement/mes-donnees/archive/",
+        portal.portal_data_zip,
+        name="portal_data_zip",
+    ),
+    path(
+        "mon-accompagnement/mes-donnees/demande-copie/",
+        portal.portal_access_request,
+        name="portal_access_request",
     ),
     path(
         "mon-accompagnement/mes-donnees/suppression/",

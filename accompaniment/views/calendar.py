@@ -7,15 +7,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accompaniment.calendar_feed import build_calendar, feed_events
+from accompaniment.calendar_feed import (
+    calendar_response,
+    change_subscription,
+    feed_events,
+    feed_links,
+)
 from accompaniment.forms.sessions import CalendarFilterForm
 from accompaniment.models import CalendarFeed, Participation, Session, Workshop
 from soli_dome.forms import EARLIEST_DATE, LATEST_DATE
@@ -208,12 +212,7 @@ def calendar_month(request):
 def calendar_subscription(request):
     """The private link a phone's calendar subscribes to, and how to cut it."""
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    feed_url = webcal_url = ""
-    if feed is not None:
-        feed_url = request.build_absolute_uri(
-            reverse("accompaniment:calendar_feed", args=[feed.token])
-        )
-        webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    feed_url, webcal_url = feed_links(request, feed, "accompaniment:calendar_feed")
     return render(
         request,
         "accompaniment/calendar_subscription.html",
@@ -229,19 +228,15 @@ def calendar_subscription(request):
 @staff_required
 @require_POST
 def calendar_subscription_change(request):
-    action = request.POST.get("action")
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    if action == "create" and feed is None:
-        CalendarFeed.objects.create(user=request.user)
+    done = change_subscription(request.user, request.POST.get("action"))
+    if done == "created":
         messages.success(request, _("Votre lien d'abonnement est créé."))
-    elif action == "revoke" and feed is not None:
-        feed.revoke()
+    elif done == "revoked":
         messages.success(
             request,
             _("L'ancien lien ne fonctionne plus. Abonnez votre téléphone au nouveau lien."),
         )
-    elif action == "delete" and feed is not None:
-        feed.delete()
+    elif done == "deleted":
         messages.success(request, _("Votre agenda n'est plus partagé."))
     return redirect("accompaniment:calendar_subscription")
 
@@ -255,9 +250,4 @@ def calendar_feed(request, token):
     owner = feed.user
     if not (owner.is_active and owner.is_programme_staff):
         raise Http404
-    body = build_calendar(feed_events(owner), name=_("Soli'dôme — mon agenda"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="soli-dome.ics"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return calendar_response(feed_events(owner), name=_("Soli'dôme — mon agenda"))

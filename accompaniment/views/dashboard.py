@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import Goal, Participation, Referral, Session, Step, Workshop
-from beneficiaries.models import Assignment, Beneficiary, DeletionRequest
+from beneficiaries.models import AccessRequest, Assignment, Beneficiary, DeletionRequest
 from soli_dome.sorting import Folded
 from soli_dome.users.models import User
 from soli_dome.users.permissions import staff_required
@@ -114,5 +114,8 @@ def dashboard(request):
         # Every pending request, oldest first: each is a legal deadline to keep.
         context["deletion_requests"] = list(
             DeletionRequest.objects.pending().select_related("beneficiary")
+        )
+        context["access_requests"] = list(
+            AccessRequest.objects.pending().select_related("beneficiary")
         )
     return render(request, "accompaniment/dashboard.html", context)

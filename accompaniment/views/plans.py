@@ -6,6 +6,7 @@ step. Files are fetched through the user, so anyone outside gets a 404."""
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -342,22 +343,36 @@ def timeline_recent(request, pk):
     return _vary(render(request, TIMELINE_PANEL, context))
 
 
-@staff_required
-def plan_print(request, pk):
-    """The plan on one page in large type, to print and give to the person (the same page as
-    the one they print from their space)."""
-    beneficiary = _file(request, pk)
-    record_read(actor=request.user, target=beneficiary, event="file.plan_printed")
-    open_goals, history = services.plan_of(beneficiary)
+def render_plan_sheet(request, beneficiary, *, goals, back_url):
+    """The printable plan, for staff and for the person: open goals, then what was achieved
+    and set aside, and who to reach; ``?grand=1`` prints in very large type."""
+    open_goals, history = services.plan_of(beneficiary, goals=goals)
     return render(
         request,
         "accompaniment/plan_print.html",
         {
             "beneficiary": beneficiary,
             "open_goals": open_goals,
-            "history": history,
-            "back_url": _plan_url(beneficiary),
+            "achieved": [goal for goal in history if goal.status == Goal.Status.ACHIEVED],
+            "dropped": [goal for goal in history if goal.status == Goal.Status.DROPPED],
+            "assignments": beneficiary.assignments.select_related("accompanier").order_by(
+                "-is_primary", "pk"
+            ),
+            "programme_phone": settings.PROGRAMME_PHONE,
+            "large_print": request.GET.get("grand") == "1",
+            "back_url": back_url,
         },
+    )
+
+
+@staff_required
+def plan_print(request, pk):
+    """The plan on one page in large type, to print and give to the person (the same page as
+    the one they print from their space)."""
+    beneficiary = _file(request, pk)
+    record_read(actor=request.user, target=beneficiary, event="file.plan_printed")
+    return render_plan_sheet(
+        request, beneficiary, goals=beneficiary.goals, back_url=_plan_url(beneficiary)
     )
 
 

@@ -6,6 +6,7 @@ objects, like any staff page, give a 404. Staff-private notes are never read by 
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -14,21 +15,31 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from accompaniment.calendar_feed import FeedEvent, build_calendar
+from accompaniment.calendar_feed import (
+    FeedEvent,
+    build_calendar,
+    calendar_response,
+    change_subscription,
+    feed_links,
+    person_feed_events,
+)
 from accompaniment.forms.plans import OwnStepForm, StepDoneForm
-from accompaniment.models import Goal, Registration, Session, Step, Workshop
+from accompaniment.models import CalendarFeed, Goal, Registration, Session, Step, Workshop
+from accompaniment.services import access_log, personal_export
 from accompaniment.services import plans as plan_services
 from accompaniment.services import portal as portal_services
 from accompaniment.services import workshops as workshop_services
+from accompaniment.views.plans import render_plan_sheet
 from beneficiaries import services as file_services
 from beneficiaries.forms import ContactChangeRequestForm, PreferencesForm
 from beneficiaries.models import Beneficiary, Consent
 from soli_dome.users.language import remember_language
-from soli_dome.users.permissions import beneficiary_required
+from soli_dome.users.permissions import beneficiary_required, has_closed_file
 
 PAST_SESSIONS_PAGE_SIZE = 10
+ACCESS_LOG_PAGE_SIZE = 20
 
 
 def _portal_url(name):
@@ -81,10 +92,11 @@ def portal_plan(request):
 @beneficiary_required
 def portal_plan_print(request):
     beneficiary = _own_file(request)
-    return render(
+    return render_plan_sheet(
         request,
-        "accompaniment/plan_print.html",
-        {**_plan_context(request, beneficiary), "back_url": _portal_url("portal_plan")},
+        beneficiary,
+        goals=Goal.objects.visible_to(request.user),
+        back_url=_portal_url("portal_plan"),
     )
 
 
@@ -191,6 +203,46 @@ def portal_appointment_ics(request, kind, pk):
     return response
 
 
+@beneficiary_required
+def portal_calendar(request):
+    """The person's private feed link: their appointments in their phone's calendar, kept up to
+    date when one moves or is cancelled."""
+    beneficiary = _own_file(request)
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url, webcal_url = feed_links(request, feed, "accompaniment:portal_calendar_feed")
+    return render(
+        request,
+        "accompaniment/portal_calendar.html",
+        {"beneficiary": beneficiary, "feed": feed, "feed_url": feed_url, "webcal_url": webcal_url},
+    )
+
+
+@beneficiary_required
+@require_POST
+def portal_calendar_change(request):
+    _own_file(request)
+    done = change_subscription(request.user, request.POST.get("action"))
+    if done == "created":
+        messages.success(request, _("Votre lien est prêt. Ajoutez-le à votre téléphone."))
+    elif done == "revoked":
+        messages.success(request, _("L'ancien lien ne marche plus. Voici le nouveau lien."))
+    elif done == "deleted":
+        messages.success(request, _("Le lien est supprimé. Vos rendez-vous ne sont plus partagés."))
+    return redirect("accompaniment:portal_calendar")
+
+
+@login_not_required
+@require_safe
+def portal_calendar_feed(request, token):
+    """The person's feed: no login, the secret token is the credential. Only a beneficiary's
+    token works here, while their file is followed."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    owner = feed.user
+    if not (owner.is_active and owner.is_beneficiary) or has_closed_file(owner):
+        raise Http404
+    return calendar_response(person_feed_events(owner), name=_("Mes rendez-vous Soli'dôme"))
+
+
 # Workshops -------------------------------------------------------------------------------
 
 
@@ -234,7 +286,7 @@ def portal_workshop_register(request, pk):
             messages.success(
                 request,
                 _(
-                    "C'est noté : vous êtes inscrit·e à « %(title)s ». "
+                    "C'est noté : votre place est réservée pour « %(title)s ». "
                     "L'atelier est dans vos rendez-vous."
                 )
                 % {"title": workshop.title},
@@ -271,7 +323,7 @@ def portal_workshop_unregister(request, pk):
     else:
         messages.success(
             request,
-            _("Vous n'êtes plus inscrit·e à « %(title)s ».") % {"title": registration.workshop},
+            _("Votre place pour « %(title)s » est libérée.") % {"title": registration.workshop},
         )
     return redirect(f"{_portal_url('portal_workshops')}#workshop-{pk}")
 
@@ -315,7 +367,12 @@ def portal_addresses(request):
 
 @beneficiary_required
 def portal_file_access(request):
+    """Who follows the person, what each partner received, their consents, and every read and
+    change of their file by staff (the journal, a page at a time)."""
     beneficiary = _own_file(request)
+    page = Paginator(access_log.entries_about(beneficiary), ACCESS_LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "accompaniment/portal_file_access.html",
@@ -324,6 +381,8 @@ def portal_file_access(request):
             "assignments": portal_services.accompaniers_of(request.user),
             "referrals": portal_services.referrals_sharing_data(request.user),
             "consents": beneficiary.consents.all(),
+            "page": page,
+            "access_lines": access_log.lines(page),
         },
     )
 
@@ -339,7 +398,26 @@ def portal_consent_withdraw(request, pk):
             request,
             _(
                 "C'est noté, vous avez retiré votre accord : « %(consent)s ». "
-                "Votre accompagnateur·rice est prévenu·e."
+                "La personne qui vous suit est prévenue."
+            )
+            % {"consent": consent.plain_label},
+        )
+    return redirect(f"{_portal_url('portal_file_access')}#consents")
+
+
+@beneficiary_required
+@require_POST
+def portal_consent_give(request, pk):
+    """Give back a consent withdrawn before (or refused when it was asked)."""
+    beneficiary = _own_file(request)
+    consent = get_object_or_404(Consent.objects.filter(beneficiary=beneficiary), pk=pk)
+    if not consent.is_given:
+        file_services.give_back_consent(consent=consent, by=request.user)
+        messages.success(
+            request,
+            _(
+                "C'est noté, vous avez donné votre accord : « %(consent)s ». "
+                "La personne qui vous suit est prévenue."
             )
             % {"consent": consent.plain_label},
         )
@@ -392,7 +470,7 @@ def portal_contact_change(request):
         messages.success(
             request,
             _(
-                "Votre demande est envoyée. Votre accompagnateur·rice la vérifie, puis votre "
+                "Votre demande est envoyée. La personne qui vous suit la vérifie. Puis votre "
                 "dossier sera changé."
             ),
         )
@@ -405,6 +483,19 @@ def portal_contact_change(request):
 # My data ---------------------------------------------------------------------------------
 
 
+# Lists on the page and its print view stop here; the ZIP holds every row.
+DATA_PAGE_ROWS = 100
+
+
+def _data_context(request, beneficiary):
+    return {
+        "beneficiary": beneficiary,
+        "data": portal_services.personal_data(request.user),
+        "limit": f":{DATA_PAGE_ROWS}",
+        "limit_count": DATA_PAGE_ROWS,
+    }
+
+
 @beneficiary_required
 def portal_data(request):
     beneficiary = _own_file(request)
@@ -412,11 +503,25 @@ def portal_data(request):
         request,
         "accompaniment/portal_data.html",
         {
-            "beneficiary": beneficiary,
-            "data": portal_services.personal_data(request.user),
+            **_data_context(request, beneficiary),
             "deletion_request": beneficiary.deletion_requests.pending().first(),
+            "access_request": beneficiary.access_requests.pending().first(),
         },
     )
+
+
+@beneficiary_required
+def portal_data_print(request):
+    beneficiary = _own_file(request)
+    return render(
+        request,
+        "accompaniment/portal_data_print.html",
+        {**_data_context(request, beneficiary), "today": timezone.localdate()},
+    )
+
+
+def _download_name(extension):
+    return f"mes-donnees-soli-dome-{timezone.localdate().isoformat()}.{extension}"
 
 
 @beneficiary_required
@@ -426,9 +531,32 @@ def portal_data_download(request):
         portal_services.personal_data(request.user),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="mes-donnees-soli-dome-{day}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("json")}"'
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@beneficiary_required
+def portal_data_zip(request):
+    """The JSON and a CSV table per list, in one ZIP a spreadsheet user can open."""
+    _own_file(request)
+    body = personal_export.zip_bytes(portal_services.personal_data(request.user))
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("zip")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@beneficiary_required
+@require_POST
+def portal_access_request(request):
+    beneficiary = _own_file(request)
+    file_services.request_access(beneficiary=beneficiary, by=request.user)
+    messages.success(
+        request,
+        _("Votre demande est envoyée. La coordination vous répond en un mois au plus."),
+    )
+    return redirect("accompaniment:portal_data")
 
 
 @beneficiary_required

@@ -147,6 +147,10 @@ EVENTS: dict[str, Event] = {
         _("Retrait par la personne du consentement : %(kind)s"),
         {"kind": choice_of("beneficiaries.Consent", "kind")},
     ),
+    "file.consent_given_back": Event(
+        _("La personne a redonné le consentement : %(kind)s"),
+        {"kind": choice_of("beneficiaries.Consent", "kind")},
+    ),
     "file.preferences_changed": Event(
         _("Modification des préférences de rappel : %(fields)s"),
         {"fields": fields_of("beneficiaries.Beneficiary")},
@@ -165,6 +169,12 @@ EVENTS: dict[str, Event] = {
     ),
     "deletion.requested": Event(_("Demande d'effacement des données par la personne")),
     "deletion.handled": Event(_("Demande d'effacement des données traitée")),
+    "access.requested": Event(_("Demande de copie complète du dossier par la personne")),
+    "access.handled": Event(_("Demande de copie complète du dossier traitée")),
+    "file.anonymised": Event(_("Dossier anonymisé (motif : %(reason)s)")),
+    "file.anonymised_at_retention_end": Event(
+        _("Dossier anonymisé à la fin de sa durée de conservation (deux ans sans contact)")
+    ),
     "plan.goal_added": Event(_("Objectif ajouté au plan : « %(goal)s »")),
     "plan.goal_changed": Event(
         _("Objectif « %(goal)s » modifié : %(fields)s"), {"fields": fields_of("accompaniment.Goal")}
@@ -261,9 +271,20 @@ def _sentence(code: str, params: dict) -> str:
 
 def describe(entry) -> str:
     """The sentence of an entry, in the active language."""
+    code, params = event_of(entry)
+    if code:
+        return _sentence(code, params)
+    from .models import AuditEntry
+
+    return str(dict(AuditEntry.Action.choices).get(entry.action, entry.action))
+
+
+def event_of(entry) -> tuple[str, dict]:
+    """The event code of an entry and its parameters; for an entry written before events, the
+    ones its note meant. ("", {}) when nothing says what happened beyond the action."""
     if entry.event in EVENTS:
-        return _sentence(entry.event, dict(entry.params or {}))
-    return describe_legacy(entry)
+        return entry.event, dict(entry.params or {})
+    return legacy_event(entry)
 
 
 # Entries written before events: what their developer's note meant, by its shape.
@@ -326,9 +347,8 @@ LEGACY = [
 ]
 
 
-def describe_legacy(entry) -> str:
-    """The sentence of an entry written before events, from its note's shape; a note of
-    another shape is the action's name."""
+def legacy_event(entry) -> tuple[str, dict]:
+    """What the note of an entry written before events meant, by its shape."""
     detail = entry.detail or ""
     for pattern, code in LEGACY:
         match = pattern.search(detail)
@@ -337,8 +357,6 @@ def describe_legacy(entry) -> str:
         if isinstance(code, dict):
             code = code.get(entry.action, "")
         if code in EVENTS:
-            return _sentence(code, match.groupdict())
+            return code, match.groupdict()
         break
-    from .models import AuditEntry
-
-    return str(dict(AuditEntry.Action.choices).get(entry.action, entry.action))
+    return "", {}

@@ -9,7 +9,7 @@ its own entry.
 An entry stores an ``event`` code and its ``params`` (names and codes, never a sentence):
 ``events.describe`` turns them into a French sentence, or an English one, when the journal is
 read. Entries written before events existed keep their ``detail`` text, described as well as
-it can be (``events.describe_legacy``).
+it can be (``events.legacy_event``).
 """
 
 from django.conf import settings
@@ -49,9 +49,9 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("par"),
         on_delete=models.PROTECT,
-        related_name="+",
         null=True,
         blank=True,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=10, choices=Action)
     # Empty for entries about the journal itself (its export, its purge).
@@ -77,7 +77,7 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'Soli’dôme'} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -38,7 +38,9 @@ PORTAL_PAGES = [
     "accompaniment:portal_file_access",
     "accompaniment:portal_preferences",
     "accompaniment:portal_data",
+    "accompaniment:portal_data_print",
     "accompaniment:portal_data_download",
+    "accompaniment:portal_calendar",
 ]
 
 

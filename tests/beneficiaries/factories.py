@@ -14,6 +14,9 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
         lambda: timezone.localdate() - datetime.timedelta(days=20 * 365)
     )
     phone = factory.Sequence(lambda n: f"+336{n:08d}")
+    # In the programme for a while: a never-contacted file counts as late (see
+    # ``without_contact_condition``); tests of new files set ``entry_date`` themselves.
+    entry_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=90))
     status = Beneficiary.Status.ACTIVE
     commune = factory.LazyFunction(lambda: Commune.objects.get(insee_code="63113"))
 

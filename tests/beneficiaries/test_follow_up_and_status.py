@@ -87,7 +87,7 @@ def test_coordinator_names_a_new_primary_accompanier(
     client.force_login(coordinator)
     client.post(
         reverse("beneficiaries:beneficiary_assignments", args=[file.pk]),
-        {"accompanier": other_accompanier.pk, "is_primary": "on"},
+        {"accompanier": other_accompanier.pk, "is_primary": "on", "former_keeps_access": "on"},
     )
     primaries = list(
         Assignment.objects.filter(is_primary=True).values_list("accompanier", flat=True)

@@ -56,7 +56,7 @@ def test_beneficiary_logs_in_by_code_ticks_a_step_and_signs_up_for_a_workshop(
     workshop = page.locator("article").filter(has=sign_up).first
     title = workshop.get_by_role("heading", level=3).inner_text()
     workshop.get_by_role("button", name=re.compile("^Je m'inscris : ")).click()
-    expect(page.get_by_role("status")).to_contain_text(f"vous êtes inscrit·e à « {title} »")
+    expect(page.get_by_role("status")).to_contain_text(f"votre place est réservée pour « {title} »")
 
     _portal_menu(page).get_by_role("link", name="Mes rendez-vous").click()
     expect(page.get_by_role("main")).to_contain_text(title)
