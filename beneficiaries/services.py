@@ -354,7 +354,11 @@ def _change_consent_by_the_person(consent, *, by, given, event, subject, templat
     consent.save(update_fields=["is_given", "recorded_on", "recorded_by", "updated_at"])
     beneficiary = consent.beneficiary
     record(
-        actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event=event, kind=consent.kind
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        target=beneficiary,
+        event=event,
+        kind=consent.kind,
     )
     link = settings.SITE_URL + beneficiary.get_absolute_url()
     recipients = _accompanier_recipients(beneficiary)

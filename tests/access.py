@@ -20,7 +20,13 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from accompaniment.models.calendar import CalendarFeed
-from beneficiaries.models import Consent, ContactChangeRequest, DeletionRequest, PortalInvitation
+from beneficiaries.models import (
+    AccessRequest,
+    Consent,
+    ContactChangeRequest,
+    DeletionRequest,
+    PortalInvitation,
+)
 from partners.models import ImportJob
 from soli_dome.users.models import User
 from tests.accompaniment.factories import (
@@ -82,6 +88,8 @@ class Side:
     deletion_request: object
     invitation: object
     feed: object
+    personal_feed: object
+    access_request: object
     notification: object
 
 
@@ -141,6 +149,8 @@ def _side(partner) -> Side:
             beneficiary=invited, email=invited.user.email, sent_by=accompanier
         ),
         feed=CalendarFeed.objects.create(user=accompanier),
+        personal_feed=CalendarFeed.objects.create(user=beneficiary.user),
+        access_request=AccessRequest.objects.create(beneficiary=beneficiary),
         notification=NotificationFactory(recipient=beneficiary),
     )
 

@@ -165,6 +165,12 @@ ROWS = {
     "beneficiaries:invitation_accept": Row(EVERYONE, token("invitation"), form=True),
     "beneficiaries:contact_change_decide": Row(STAFF, on("contact_change"), get=405, scoped=True),
     "beneficiaries:deletion_request_handled": Row(COORDINATORS, on("deletion_request"), get=405),
+    "beneficiaries:access_request_handled": Row(COORDINATORS, on("access_request"), get=405),
+    # Retention: the files at the end of their two years, anonymisation on request
+    "accompaniment:retention_list": Row(STAFF),
+    "accompaniment:deletion_request_anonymise": Row(
+        COORDINATORS, on("deletion_request"), form=True
+    ),
     # Partner directory
     "partners:partner_list": Row(STAFF, form=True),
     "partners:partner_create": Row(COORDINATORS, form=True),
@@ -291,6 +297,13 @@ ROWS = {
     "accompaniment:portal_data": Row(BENEFICIARIES),
     "accompaniment:portal_data_download": Row(BENEFICIARIES),
     "accompaniment:portal_deletion_request": Row(BENEFICIARIES, get=405),
+    "accompaniment:portal_consent_give": Row(BENEFICIARIES, on("consent"), get=405, scoped=True),
+    "accompaniment:portal_data_print": Row(BENEFICIARIES),
+    "accompaniment:portal_data_zip": Row(BENEFICIARIES),
+    "accompaniment:portal_access_request": Row(BENEFICIARIES, get=405),
+    "accompaniment:portal_calendar": Row(BENEFICIARIES),
+    "accompaniment:portal_calendar_change": Row(BENEFICIARIES, get=405),
+    "accompaniment:portal_calendar_feed": Row(EVERYONE, token("personal_feed")),
 }
 ADMIN_ARGUMENTS = {
     "object_id": "1",

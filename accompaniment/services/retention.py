@@ -47,6 +47,7 @@ from soli_dome.audit.models import AuditEntry, record
 from soli_dome.audit.purge import scrub_free_texts
 from soli_dome.notifications.models import Notification
 
+
 @dataclass(frozen=True)
 class Due:
     """A file the retention job anonymises (what ``--dry-run`` lists)."""
@@ -179,7 +180,8 @@ def anonymise(
     today: datetime.date | None = None,
 ) -> bool:
     """Anonymise one file, irreversibly. ``by`` is the coordinator, with their ``reason``, or
-    None for the retention job. Returns False when the file was already anonymised (nothing changes then)."""
+    None for the retention job. Returns False when the file was already anonymised (nothing
+    changes then)."""
     today = today or timezone.localdate()
     now = timezone.now()
     beneficiary = (

@@ -33,7 +33,7 @@ urlpatterns = [
         name="portal_calendar_change",
     ),
     path(
-        "mon-accompagnement/agenda/<str:token>.ics",
+        "mon-accompagnement/agenda/<token:token>.ics",
         portal.portal_calendar_feed,
         name="portal_calendar_feed",
     ),

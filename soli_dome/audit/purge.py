@@ -80,7 +80,7 @@ def scrub_free_texts(entries: QuerySet[AuditEntry]) -> int:
     journal allows, for an anonymised file. Who did what, when, stays. Returns the count."""
     scrubbed = 0
     with journal_opened(scrub=True):
-        for entry in entries.only("pk", "params", "detail"):
+        for entry in entries.select_related(None).only("pk", "params", "detail"):
             params = {
                 name: value
                 for name, value in (entry.params or {}).items()

@@ -126,9 +126,7 @@ def test_a_withdrawn_consent_can_be_given_back_from_the_portal(
     consent.refresh_from_db()
     assert consent.is_given and consent.recorded_by == me.user
     assert (
-        AuditEntry.objects.about(me)
-        .filter(actor=me.user, event="file.consent_given_back")
-        .exists()
+        AuditEntry.objects.about(me).filter(actor=me.user, event="file.consent_given_back").exists()
     )
     assert [message.to for message in mailoutbox][-1] == [accompanier.email]
     assert "redonné" in mailoutbox[-1].subject

@@ -78,6 +78,47 @@ def test_even_the_purge_permit_does_not_allow_an_update(entry):
     assert refused(update_with_permit)
 
 
+@pytest.fixture
+def goal_entry(accompanier):
+    return record(
+        actor=accompanier,
+        action=AuditEntry.Action.UPDATE,
+        target=BeneficiaryFactory(),
+        event="plan.goal_added",
+        goal="Trouver un logement près de chez sa sœur",
+    )
+
+
+def test_anonymisation_removes_the_titles_copied_into_the_journal_and_keeps_the_entry(
+    goal_entry,
+):
+    assert purge.scrub_free_texts(AuditEntry.objects.filter(pk=goal_entry.pk)) == 1
+    scrubbed = AuditEntry.objects.get(pk=goal_entry.pk)
+    assert scrubbed.params == {}
+    assert (scrubbed.event, scrubbed.actor_id, scrubbed.at) == (
+        goal_entry.event,
+        goal_entry.actor_id,
+        goal_entry.at,
+    )
+    assert "(titre non conservé)" in scrubbed.sentence
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"event": "file.read"}, {"action": "read"}, {"object_id": 0}, {"actor": None}],
+)
+def test_the_scrub_permit_rewrites_only_parameters_and_notes(goal_entry, change):
+    def rewrite_with_scrub_permit():
+        with purge.journal_opened(scrub=True):
+            AuditEntry.objects.filter(pk=goal_entry.pk).update(**change)
+
+    assert refused(rewrite_with_scrub_permit)
+
+
+def test_outside_the_scrub_even_parameters_stay_as_written(goal_entry):
+    assert refused(lambda: AuditEntry.objects.filter(pk=goal_entry.pk).update(params={}))
+
+
 def test_the_triggers_are_in_place_after_every_migration():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
