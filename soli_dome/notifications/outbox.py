@@ -289,22 +289,36 @@ def send_one(notification, token):
         mine.update(status=Notification.Status.FAILED, last_error=str(error)[:1000])
         return Notification.Status.FAILED
     except sms.TemporaryFailure as error:
-        if notification.attempts >= len(BACKOFF_MINUTES):
-            mine.update(status=Notification.Status.FAILED, last_error=str(error)[:1000])
-            return Notification.Status.FAILED
-        retry_at = timezone.now() + datetime.timedelta(
-            minutes=BACKOFF_MINUTES[notification.attempts - 1]
-        )
-        mine.update(
-            status=Notification.Status.PENDING,
-            due_at=retry_at,
-            claimed_until=None,
-            claim_token="",
-            last_error=str(error)[:1000],
-        )
-        return Notification.Status.PENDING
+        return _retry_later(notification, mine, str(error))
+    except Exception as error:
+        # A bug or an unforeseen answer of a backend: this message only is retried then
+        # failed, and the run goes on with the others (it was not sent: the backend raised).
+        logger.exception("unexpected error sending notification %s", notification.pk)
+        reason = UNEXPECTED_ERROR % {"error": f"{error.__class__.__name__}: {error}"}
+        return _retry_later(notification, mine, reason)
     mine.update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
     return Notification.Status.SENT
+
+
+UNEXPECTED_ERROR = _("Erreur inattendue du service d'envoi (%(error)s).")
+
+
+def _retry_later(notification: Notification, mine, error: str) -> str:
+    """Back to the queue after the next backoff delay, or failed after the last one."""
+    if notification.attempts >= len(BACKOFF_MINUTES):
+        mine.update(status=Notification.Status.FAILED, last_error=str(error)[:1000])
+        return Notification.Status.FAILED
+    retry_at = timezone.now() + datetime.timedelta(
+        minutes=BACKOFF_MINUTES[notification.attempts - 1]
+    )
+    mine.update(
+        status=Notification.Status.PENDING,
+        due_at=retry_at,
+        claimed_until=None,
+        claim_token="",
+        last_error=str(error)[:1000],
+    )
+    return Notification.Status.PENDING
 
 
 INTERRUPTED = _(
