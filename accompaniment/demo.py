@@ -27,9 +27,9 @@ from accompaniment.models import (
 from accompaniment.models.referrals import new_token
 from beneficiaries.communes import load_commune_positions, load_metropole_communes
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
-from beneficiaries.phone import to_e164
 from partners.demo import seed_partners
 from partners.models import Partner
+from soli_dome.phone import to_e164
 from soli_dome.users.models import User
 
 DEMO_PASSWORD = "solidome-demo"  # noqa: S105 - documented demo password

@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 
 from accompaniment.models import Goal, Participation, Registration, Session, Step, Workshop
 from beneficiaries.models import Beneficiary, Consent
-from beneficiaries.phone import to_e164
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
+from soli_dome.phone import sms_number
 from soli_dome.users.models import User
 
 Kind = Notification.Kind
@@ -76,7 +76,7 @@ def of_workshop(workshop):
 def address_for(beneficiary, channel):
     if channel == Beneficiary.ReminderChannel.SMS:
         try:
-            return to_e164(beneficiary.phone)
+            return sms_number(beneficiary.phone)
         except ValidationError:
             return None
     if channel == Beneficiary.ReminderChannel.EMAIL:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
+from soli_dome.phone import sms_number
 from soli_dome.users.models import User
 
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     PortalInvitation,
     new_invitation_token,
 )
-from .phone import to_e164
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +219,7 @@ def _announce_invitation_by_sms(invitation, *, by):
     opens the person's account."""
     beneficiary = invitation.beneficiary
     try:
-        phone = to_e164(beneficiary.phone)
+        phone = sms_number(beneficiary.phone)
     except ValidationError:  # no phone, or one an SMS cannot reach
         return
     language = beneficiary.preferred_language

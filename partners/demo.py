@@ -13,7 +13,7 @@ from django.db import transaction
 
 from beneficiaries.communes import load_metropole_communes
 from beneficiaries.models import Commune
-from beneficiaries.phone import to_e164
+from soli_dome.phone import to_e164
 from soli_dome.users.models import User
 
 from .models import (

@@ -309,6 +309,9 @@ SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 SMS_FILE_DELAY = float(os.environ.get("SMS_FILE_DELAY") or 0)
 # No SMS leaves between these local times (postponed, not dropped); empty: no quiet hours.
 SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21:00-08:00")
+# What happens past the month's SMS budget until a coordinator chooses on the outbox page:
+# "warn" (SMS still go), "hold" (kept until released) or "email" (e-mail to who has one).
+SMS_OVER_BUDGET = os.environ.get("SMS_OVER_BUDGET", "warn")
 # A worker holds the messages it claimed for this long; it must far exceed one send's timeout.
 NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
 NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 20)

@@ -360,7 +360,8 @@ def portal_preferences(request):
         return remember_language(
             redirect("accompaniment:portal_preferences"), beneficiary.preferred_language
         )
-    return _preferences_page(request, beneficiary, form, ContactChangeRequestForm())
+    status = 422 if form.errors else 200
+    return _preferences_page(request, beneficiary, form, ContactChangeRequestForm(), status)
 
 
 def _preferences_page(request, beneficiary, form, contact_form, status=200):
