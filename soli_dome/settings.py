@@ -317,6 +317,9 @@ NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
 NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 20)
 NOTIFICATION_DISPATCH_TIME_LIMIT = env_int("NOTIFICATION_DISPATCH_TIME_LIMIT", 50)
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
+# An appointment booked inside the reminder window (and with no same-morning reminder ahead)
+# gets a short notice this many hours before.
+REMINDER_SHORT_NOTICE_HOURS = env_int("REMINDER_SHORT_NOTICE_HOURS", 3)
 STEP_REMINDER_DAYS_BEFORE = env_int("STEP_REMINDER_DAYS_BEFORE", 2)
 CELERY_BEAT_SCHEDULE["notifications-dispatch"] = {
     "task": "notifications.dispatch_due",

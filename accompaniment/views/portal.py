@@ -25,6 +25,7 @@ from accompaniment.services import workshops as workshop_services
 from beneficiaries import services as file_services
 from beneficiaries.forms import ContactChangeRequestForm, PreferencesForm
 from beneficiaries.models import Beneficiary, Consent
+from soli_dome.notifications.models import Notification
 from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import beneficiary_required
 
@@ -364,6 +365,9 @@ def portal_preferences(request):
     return _preferences_page(request, beneficiary, form, ContactChangeRequestForm(), status)
 
 
+COMING_SHOWN = 8
+
+
 def _preferences_page(request, beneficiary, form, contact_form, status=200):
     return render(
         request,
@@ -376,6 +380,7 @@ def _preferences_page(request, beneficiary, form, contact_form, status=200):
             "pending_changes": beneficiary.contact_change_requests.pending().select_related(
                 "commune"
             ),
+            "coming_messages": Notification.objects.coming_for(beneficiary)[:COMING_SHOWN],
         },
         status=status,
     )

@@ -30,6 +30,14 @@ class NotificationQuerySet(models.QuerySet):
             channel=Notification.Channel.SMS, status=Notification.Status.SENT, sent_at__gte=start
         )
 
+    def coming_for(self, recipient):
+        """What is still to be sent to ``recipient``, soonest first (show a slice)."""
+        return (
+            self.for_recipient(recipient)
+            .filter(status__in=[Notification.Status.PENDING, Notification.Status.HELD])
+            .order_by("due_at", "pk")
+        )
+
     def for_recipient(self, recipient):
         return self.filter(
             recipient_type=ContentType.objects.get_for_model(recipient), recipient_id=recipient.pk
