@@ -1,13 +1,10 @@
 import datetime
 import logging
-from collections import defaultdict
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -124,28 +121,22 @@ def record_consents(*, beneficiary, answers, by):
         )
 
 
-def _mail(*, subject, template, context, recipients, subject_params=None):
-    """Send a plain-text e-mail to (address, language) ``recipients``, each in their language
-    (``subject`` is a lazy text). A mail server failure is logged, never shown as an error page
-    (what it announces is already saved)."""
-    by_language = defaultdict(list)
-    for address, language in recipients:
-        by_language[language].append(address)
-    for language, addresses in by_language.items():
-        with translation.override(language):
-            try:
-                send_mail(
-                    str(subject) % (subject_params or {}),
-                    render_to_string(template, context),
-                    settings.DEFAULT_FROM_EMAIL,
-                    addresses,
-                )
-            except OSError:
-                logger.exception("e-mail %s to %s failed", template, addresses)
-
-
-def _accompanier_recipients(beneficiary):
-    return list(beneficiary.assignments.values_list("accompanier__email", "accompanier__language"))
+def _notify_accompaniers(beneficiary, *, key, subject, template, context):
+    """An e-mail to each accompanier of the file, through the outbox (written in this
+    transaction, sent once it commits, retried when the mail server refuses)."""
+    for accompanier in User.objects.filter(assignments__beneficiary=beneficiary).exclude(email=""):
+        with translation.override(accompanier.language):
+            text = str(subject) % {"name": beneficiary.first_name}
+        outbox.write_email(
+            key=f"{key}:{accompanier.pk}",
+            kind=Notification.Kind.STAFF_NOTICE,
+            recipient=accompanier,
+            address=accompanier.email,
+            language=accompanier.language,
+            subject=text,
+            template=template,
+            context=context,
+        )
 
 
 # Portal invitation -----------------------------------------------------------------------
@@ -202,13 +193,19 @@ def invite_to_portal(*, beneficiary, by):
     record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, detail="portal invite")
     _announce_invitation_by_sms(invitation, by=by)
     link = settings.SITE_URL + reverse("beneficiaries:invitation_accept", args=[invitation.token])
-    transaction.on_commit(
-        lambda: _mail(
-            subject=gettext_lazy("Votre espace Soli'dôme vous attend"),
-            template="beneficiaries/email/portal_invitation.txt",
-            context={"invitation": invitation, "beneficiary": beneficiary, "link": link},
-            recipients=[(invitation.email, beneficiary.preferred_language)],
-        )
+    language = beneficiary.preferred_language
+    with translation.override(language):
+        subject = str(gettext_lazy("Votre espace Soli'dôme vous attend"))
+    outbox.write_email(
+        key=f"portal-invitation-email:{invitation.pk}:{invitation.sent_at.isoformat()}",
+        kind=Notification.Kind.PORTAL_INVITATION,
+        recipient=beneficiary,
+        address=invitation.email,
+        language=language,
+        subject=subject,
+        template="beneficiaries/email/portal_invitation",
+        context={"invitation": invitation, "beneficiary": beneficiary, "link": link},
+        confidential=True,  # the link opens the person's account
     )
     return invitation
 
@@ -323,15 +320,12 @@ def withdraw_consent(*, consent, by):
         detail=f"consents: {consent.kind}=False (withdrawn by the person)",
     )
     link = settings.SITE_URL + beneficiary.get_absolute_url()
-    recipients = _accompanier_recipients(beneficiary)
-    transaction.on_commit(
-        lambda: _mail(
-            subject=gettext_lazy("Soli'dôme — %(name)s a retiré un consentement"),
-            subject_params={"name": beneficiary.first_name},
-            template="beneficiaries/email/consent_withdrawn.txt",
-            context={"consent": consent, "beneficiary": beneficiary, "link": link},
-            recipients=recipients,
-        )
+    _notify_accompaniers(
+        beneficiary,
+        key=f"consent-withdrawn:{consent.pk}:{timezone.now().isoformat()}",
+        subject=gettext_lazy("Soli'dôme — %(name)s a retiré un consentement"),
+        template="beneficiaries/email/consent_withdrawn",
+        context={"consent": consent, "beneficiary": beneficiary, "link": link},
     )
     return consent
 
@@ -364,16 +358,13 @@ def request_contact_change(*, beneficiary, form, by):
         target=beneficiary,
         detail=f"contact change #{change.pk} requested",
     )
-    recipients = _accompanier_recipients(beneficiary)
     link = settings.SITE_URL + beneficiary.get_absolute_url()
-    transaction.on_commit(
-        lambda: _mail(
-            subject=gettext_lazy("Soli'dôme — %(name)s demande à changer ses coordonnées"),
-            subject_params={"name": beneficiary.first_name},
-            template="beneficiaries/email/contact_change_requested.txt",
-            context={"beneficiary": beneficiary, "link": link},
-            recipients=recipients,
-        )
+    _notify_accompaniers(
+        beneficiary,
+        key=f"contact-change:{change.pk}",
+        subject=gettext_lazy("Soli'dôme — %(name)s demande à changer ses coordonnées"),
+        template="beneficiaries/email/contact_change_requested",
+        context={"beneficiary": beneficiary, "link": link},
     )
     return change
 

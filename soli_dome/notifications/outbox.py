@@ -32,6 +32,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -139,19 +140,23 @@ def write_email(
     recipient,
     address: str,
     language: str,
+    subject,
     template: str,
     context: dict,
     confidential: bool = False,
 ) -> Notification:
-    """An e-mail rendered from ``<template>_subject.txt``, ``.txt`` and ``.html`` (full template
-    names without the suffix), written due now and sent as soon as the transaction commits
-    (``send_on_commit``): the worker retries it when the mail server refuses."""
+    """An e-mail (``subject``, a lazy text; the body from ``<template>.txt`` and, when it
+    exists, ``<template>.html``), written due now in the caller's transaction and sent as soon
+    as it commits (``send_on_commit``): when the mail server refuses, the worker retries it."""
     with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context)
+        try:
+            html_body = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html_body = ""
         content = {
-            "subject": " ".join(subject.split())[:200],
+            "subject": " ".join(str(subject).split())[:200],
             "body": render_to_string(f"{template}.txt", context).strip(),
-            "html_body": render_to_string(f"{template}.html", context),
+            "html_body": html_body,
         }
     notification, written = write(
         key=key,

@@ -221,7 +221,7 @@ def test_a_person_without_a_phone_gets_no_sms(
 ):
     beneficiary = beneficiary_of(accompanier, email="ines@example.net", phone="")
     invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(channel=Notification.Channel.SMS).exists()
 
 
 def test_the_invitation_is_written_in_the_persons_language(
