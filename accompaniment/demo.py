@@ -34,9 +34,9 @@ from beneficiaries.models import (
     Consent,
     DeletionRequest,
 )
-from beneficiaries.phone import to_e164
 from partners.demo import seed_partners
 from partners.models import Partner
+from soli_dome.phone import to_e164
 from soli_dome.users.models import User
 
 DEMO_PASSWORD = "solidome-demo"  # noqa: S105 - documented demo password

@@ -13,8 +13,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from accompaniment.models import Goal, Referral, Session, Step
-from accompaniment.reminders import reach
+from accompaniment.models import Goal, Referral, Session
+from accompaniment.reminders import write_step_reminders
 from beneficiaries.models import RETENTION_WARNING_DAYS, Assignment, Beneficiary, Consent
 from partners.models import Partner
 from soli_dome.notifications import outbox
@@ -26,44 +26,6 @@ NO_CONTACT_STEPS = (14, 30, 60)
 
 def at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def write_step_reminders(today):
-    """A nudge to people who asked for them, for their steps due in a few days."""
-    due_on = today + datetime.timedelta(days=settings.STEP_REMINDER_DAYS_BEFORE)
-    steps = list(
-        Step.objects.pending()
-        .filter(
-            due_date=due_on,
-            owner__in=[Step.Owner.BENEFICIARY, Step.Owner.TOGETHER],
-            goal__in=Goal.objects.open(),
-            goal__beneficiary__step_reminders=True,
-            goal__beneficiary__in=Beneficiary.objects.followed(),
-        )
-        .select_related("goal__beneficiary")
-    )
-    contacts = reach({step.goal.beneficiary for step in steps})
-    for step in steps:
-        beneficiary = step.goal.beneficiary
-        if beneficiary.pk not in contacts:
-            continue
-        channel, address = contacts[beneficiary.pk]
-        outbox.write(
-            key=f"step-reminder:{step.pk}:{channel}:{due_on.isoformat()}",
-            kind=Notification.Kind.STEP_REMINDER,
-            channel=channel,
-            recipient=beneficiary,
-            address=address,
-            language=beneficiary.preferred_language,
-            due_at=at(today, 10),
-            topic=f"step:{step.pk}",
-            content=outbox.render(
-                template="step_reminder",
-                context={"step": step, "site_url": settings.SITE_URL},
-                channel=channel,
-                language=beneficiary.preferred_language,
-            ),
-        )
 
 
 def accompanier_digest(accompanier, today):

@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 
 from accompaniment.models import Goal, Participation, Registration, Session, Step, Workshop
 from beneficiaries.models import Beneficiary, Consent
-from beneficiaries.phone import to_e164
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
+from soli_dome.phone import sms_number
 from soli_dome.users.models import User
 
 Kind = Notification.Kind
@@ -76,7 +76,7 @@ def of_workshop(workshop):
 def address_for(beneficiary, channel):
     if channel == Beneficiary.ReminderChannel.SMS:
         try:
-            return to_e164(beneficiary.phone)
+            return sms_number(beneficiary.phone)
         except ValidationError:
             return None
     if channel == Beneficiary.ReminderChannel.EMAIL:
@@ -118,13 +118,240 @@ def follow_new_contact(sender, instance, update_fields=None, **kwargs):
             outbox.cancel_pending(moved, reason=str(outbox.NO_ADDRESS))
 
 
+NO_LONGER_WANTED = _(
+    "Plus prévu : les choix de rappel de la personne ou le rendez-vous ont changé."
+)
+MOVED_TO_CHANNEL = _("Envoyé par un autre moyen, selon les nouveaux choix de la personne.")
+NEWS_TEMPLATES = {
+    Kind.APPOINTMENT_CREATED: "appointment_created",
+    Kind.APPOINTMENT_CHANGED: "appointment_changed",
+    Kind.APPOINTMENT_CANCELLED: "appointment_cancelled",
+}
+# The file's fields that decide what the person is sent; a save naming none of them (the
+# last-contact date, the search copies) re-plans nothing.
+CHOICE_FIELDS = {
+    "phone",
+    "email",
+    "reminder_channel",
+    "same_morning_reminder",
+    "step_reminders",
+    "preferred_language",
+}
+
+
+def upcoming_appointments(beneficiary, now):
+    """The planned sessions the person is expected at and the open workshops they are
+    registered for, still ahead. A handful per person: two queries."""
+    sessions = (
+        Session.objects.filter(
+            status=Session.Status.PLANNED,
+            starts_at__gt=now,
+            participations__beneficiary=beneficiary,
+        )
+        .exclude(
+            participations__beneficiary=beneficiary,
+            participations__attendance__in=[
+                Participation.Attendance.ABSENT,
+                Participation.Attendance.EXCUSED,
+            ],
+        )
+        .select_related("accompanier")
+        .distinct()
+    )
+    workshops = Workshop.objects.filter(
+        status=Workshop.Status.OPEN,
+        starts_at__gt=now,
+        registrations__beneficiary=beneficiary,
+        registrations__status=Registration.Status.REGISTERED,
+    ).select_related("organiser")
+    return [of_session(s) for s in sessions] + [of_workshop(w) for w in workshops]
+
+
+def replan(beneficiary, *, now=None):
+    """Make every message not yet sent to the person follow their choices as they are now:
+    called in the transaction that changed their channel, consent, same-morning choice, step
+    nudges or contact details. Reminders of their coming appointments and their step nudges
+    are moved to the new channel (the same due time), added or cancelled with the reason; news
+    of an appointment waiting to leave goes by the new channel too."""
+    now = now or timezone.now()
+    beneficiary = Beneficiary.objects.prefetch_related("consents").get(pk=beneficiary.pk)
+    follow_new_contact(Beneficiary, beneficiary)
+    for appointment in upcoming_appointments(beneficiary, now):
+        sync_reminders(appointment, [beneficiary], now=now)
+    contact = reach([beneficiary]).get(beneficiary.pk)
+    _move_news(beneficiary, contact, now)
+    _replan_step_reminders(beneficiary, contact, now)
+
+
+def _waiting(beneficiary, kinds):
+    return Notification.objects.for_recipient(beneficiary).filter(
+        status=Notification.Status.PENDING, kind__in=kinds
+    )
+
+
+def _appointment_of(topic):
+    about, _sep, pk = topic.partition(":")
+    if about == "session":
+        session = Session.objects.select_related("accompanier").filter(pk=pk).first()
+        return session and of_session(session)
+    if about == "workshop":
+        workshop = Workshop.objects.select_related("organiser").filter(pk=pk).first()
+        return workshop and of_workshop(workshop)
+    return None
+
+
+def _move(notification, contact, content_for):
+    """Write ``notification`` again on the channel of ``contact`` (same due time), then cancel
+    it; cancel it with the reason when there is no channel left or nothing to say."""
+    if contact is None:
+        outbox.cancel_pending(
+            Notification.objects.filter(pk=notification.pk), reason=str(NO_LONGER_WANTED)
+        )
+        return
+    channel, address = contact
+    content = content_for(channel)
+    if content is None:
+        outbox.cancel_pending(
+            Notification.objects.filter(pk=notification.pk), reason=str(NO_LONGER_WANTED)
+        )
+        return
+    outbox.write(
+        key=notification.idempotency_key.replace(f":{notification.channel}", f":{channel}", 1),
+        kind=notification.kind,
+        channel=channel,
+        recipient=notification.recipient,
+        address=address,
+        language=notification.language,
+        due_at=notification.due_at,
+        content=content,
+        topic=notification.topic,
+    )
+    outbox.cancel_pending(
+        Notification.objects.filter(pk=notification.pk), reason=str(MOVED_TO_CHANNEL)
+    )
+
+
+def _move_news(beneficiary, contact, now):
+    channel = contact[0] if contact else None
+    for notification in _waiting(beneficiary, NEWS_TEMPLATES).exclude(channel=channel or ""):
+        appointment = _appointment_of(notification.topic)
+        template = NEWS_TEMPLATES[notification.kind]
+
+        def content_for(new_channel, appointment=appointment, template=template):
+            if appointment is None:
+                return None
+            return _content(template, appointment, new_channel, beneficiary.preferred_language)
+
+        notification.recipient = beneficiary
+        _move(notification, contact, content_for)
+
+
+def _step_content(step, channel, language):
+    return outbox.render(
+        template="step_reminder",
+        context={"step": step, "site_url": settings.SITE_URL},
+        channel=channel,
+        language=language,
+    )
+
+
+def _replan_step_reminders(beneficiary, contact, now):
+    wants = beneficiary.step_reminders and contact is not None
+    waiting = _waiting(beneficiary, [Kind.STEP_REMINDER])
+    if wants:
+        waiting = waiting.exclude(channel=contact[0])
+    for notification in waiting:
+        step = Step.objects.filter(pk=notification.topic.partition(":")[2]).first()
+        notification.recipient = beneficiary
+        _move(
+            notification,
+            contact if wants else None,
+            lambda new_channel, step=step: (
+                step and _step_content(step, new_channel, beneficiary.preferred_language)
+            ),
+        )
+    today = timezone.localdate(now)
+    if wants and timezone.localtime(now).hour >= settings.DAILY_NOTIFICATIONS_HOUR:
+        # Turned on after today's run: today's nudges now (the daily run skips no one).
+        write_step_reminders(today, beneficiaries=[beneficiary])
+
+
+def at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def write_step_reminders(today, *, beneficiaries=None):
+    """A nudge to people who asked for them, for their steps due in a few days (of these
+    ``beneficiaries`` only, if given). A step already nudged on any channel is not again."""
+    due_on = today + datetime.timedelta(days=settings.STEP_REMINDER_DAYS_BEFORE)
+    steps = (
+        Step.objects.pending()
+        .filter(
+            due_date=due_on,
+            owner__in=[Step.Owner.BENEFICIARY, Step.Owner.TOGETHER],
+            goal__in=Goal.objects.open(),
+            goal__beneficiary__step_reminders=True,
+            goal__beneficiary__in=Beneficiary.objects.followed(),
+        )
+        .select_related("goal__beneficiary")
+    )
+    if beneficiaries is not None:
+        steps = steps.filter(goal__beneficiary__in=beneficiaries)
+        nudged = Notification.objects.filter(
+            kind=Kind.STEP_REMINDER,
+            recipient_type__model="beneficiary",
+            recipient_id__in=[b.pk for b in beneficiaries],
+        ).exclude(status=Notification.Status.CANCELLED)
+        steps = steps.exclude(
+            pk__in=[int(t.partition(":")[2]) for t in nudged.values_list("topic", flat=True)]
+        )
+    steps = list(steps)
+    contacts = reach({step.goal.beneficiary for step in steps})
+    for step in steps:
+        beneficiary = step.goal.beneficiary
+        if beneficiary.pk not in contacts:
+            continue
+        channel, address = contacts[beneficiary.pk]
+        outbox.write(
+            key=f"step-reminder:{step.pk}:{channel}:{due_on.isoformat()}",
+            kind=Kind.STEP_REMINDER,
+            channel=channel,
+            recipient=beneficiary,
+            address=address,
+            language=beneficiary.preferred_language,
+            due_at=at(today, 10),
+            topic=f"step:{step.pk}",
+            content=_step_content(step, channel, beneficiary.preferred_language),
+        )
+
+
+def replan_on_save(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
+    """Signal receiver: a saved file re-plans its messages (see ``replan``)."""
+    if created or raw:
+        return
+    if update_fields is not None and not CHOICE_FIELDS & set(update_fields):
+        return
+    replan(instance)
+
+
+def replan_on_consent(sender, instance, raw=False, **kwargs):
+    """Signal receiver: the "reminders" consent given, withdrawn or removed re-plans."""
+    if raw or instance.kind != Consent.Kind.REMINDERS:
+        return
+    if Beneficiary.objects.filter(pk=instance.beneficiary_id).exists():  # not while deleting
+        replan(instance.beneficiary)
+
+
 def is_paused(beneficiary, moment):
     until = beneficiary.reminders_paused_until
     return until is not None and timezone.localdate(moment) <= until
 
 
-def reminder_times(appointment, beneficiary, now):
-    """{label: due time} of the reminders the person should get for the appointment."""
+def reminder_times(appointment, beneficiary, now, *, reminded=False):
+    """{label: due time} of the reminders the person should get for the appointment. One
+    booked inside the reminder window gets those still ahead of it: the same morning when the
+    person asked for it, else a short notice REMINDER_SHORT_NOTICE_HOURS before (unless a
+    reminder already went: ``reminded``)."""
     times = {}
     before = appointment.starts_at - datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
     if before > now:
@@ -134,6 +361,13 @@ def reminder_times(appointment, beneficiary, now):
         morning = timezone.make_aware(datetime.datetime.combine(day, MORNING))
         if now < morning <= appointment.starts_at - datetime.timedelta(hours=1):
             times["morning"] = morning
+    if not times and not reminded:
+        short = appointment.starts_at - datetime.timedelta(
+            hours=settings.REMINDER_SHORT_NOTICE_HOURS
+        )
+        # An SMS due in the quiet hours waits for their end: it must still come before.
+        if short > now and outbox.after_quiet_hours(short) < appointment.starts_at:
+            times["short"] = short
     return times
 
 
@@ -153,20 +387,23 @@ def sync_reminders(appointment, beneficiaries, *, now=None):
     now = now or timezone.now()
     beneficiaries = list(beneficiaries)
     contacts = reach(beneficiaries)
+    reminders = Notification.objects.filter(
+        topic=appointment.topic, kind=appointment.reminder_kind
+    ).filter(recipient_type__model="beneficiary", recipient_id__in=[b.pk for b in beneficiaries])
+    existing = {n.idempotency_key: n for n in reminders}
+    reminded = {n.recipient_id for n in existing.values() if n.status == Notification.Status.SENT}
     wanted = {}
     for beneficiary in beneficiaries:
         if beneficiary.pk not in contacts:
             continue
         channel, address = contacts[beneficiary.pk]
-        for label, due_at in reminder_times(appointment, beneficiary, now).items():
+        times = reminder_times(appointment, beneficiary, now, reminded=beneficiary.pk in reminded)
+        for label, due_at in times.items():
             key = f"{appointment.kind}-reminder:{appointment.pk}:{beneficiary.pk}:{channel}:{label}"
             wanted[key] = (beneficiary, channel, address, due_at, label)
-    reminders = Notification.objects.filter(
-        topic=appointment.topic, kind=appointment.reminder_kind
-    ).filter(recipient_id__in=[b.pk for b in beneficiaries])
-    existing = {n.idempotency_key: n for n in reminders}
     outbox.cancel_pending(
-        reminders.filter(pk__in=[n.pk for key, n in existing.items() if key not in wanted])
+        reminders.filter(pk__in=[n.pk for key, n in existing.items() if key not in wanted]),
+        reason=str(NO_LONGER_WANTED),
     )
     for key, (beneficiary, channel, address, due_at, label) in wanted.items():
         content = _content(

@@ -4,11 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soli_dome.forms import VersionedForm
+from soli_dome.phone import sms_number, to_e164
 from soli_dome.sorting import Folded
 from soli_dome.users.models import User
 
 from .models import Beneficiary, Commune, Consent, ContactChangeRequest
-from .phone import to_e164
 from .search import fold, national_digits
 
 # Below this age a birth date is a typing mistake (the programme serves 16-25 and seniors).
@@ -102,6 +102,7 @@ class BeneficiaryForm(VersionedForm):
             "phone",
             "email",
             "preferred_channel",
+            "reminder_channel",
             "commune",
             "household",
             "housing",
@@ -124,6 +125,11 @@ class BeneficiaryForm(VersionedForm):
             self.fields["phone"].initial = self.instance.phone_display
         if not (user.is_coordinator and not self.instance.pk):
             del self.fields["primary_accompanier"]
+        # Kept as it is when left out (older forms, imports posting only the contact fields).
+        self.fields["reminder_channel"].required = False
+
+    def clean_reminder_channel(self):
+        return self.cleaned_data["reminder_channel"] or self.instance.reminder_channel
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
@@ -156,6 +162,15 @@ class BeneficiaryForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
+        wants_sms = Beneficiary.Channel.SMS in {
+            cleaned.get("preferred_channel"),
+            cleaned.get("reminder_channel"),
+        }
+        if wants_sms and cleaned.get("phone"):
+            try:
+                sms_number(cleaned["phone"])
+            except forms.ValidationError as error:
+                self.add_error("phone", error)
         if cleaned.get("birth_date") and not self.errors:
             self._check_public(cleaned)
             self._check_duplicates(cleaned)
@@ -303,6 +318,29 @@ class PreferencesForm(forms.ModelForm):
             "preferred_language": _("Langue"),
         }
         widgets = {"reminder_channel": forms.RadioSelect, "preferred_language": forms.RadioSelect}
+
+    def clean_reminder_channel(self):
+        channel = self.cleaned_data["reminder_channel"]
+        if channel == Beneficiary.ReminderChannel.SMS:
+            if not self.instance.phone:
+                raise forms.ValidationError(
+                    _(
+                        "Nous n'avons pas votre numéro de portable : choisissez l'e-mail, ou "
+                        "demandez plus bas à ajouter votre numéro."
+                    )
+                )
+            try:
+                sms_number(self.instance.phone)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    _(
+                        "Votre numéro (%(phone)s) ne reçoit pas les SMS : c'est un fixe ou un "
+                        "numéro spécial. Choisissez l'e-mail, ou demandez plus bas à changer "
+                        "pour un numéro de portable."
+                    )
+                    % {"phone": self.instance.phone_display}
+                ) from error
+        return channel
 
 
 class ContactChangeRequestForm(forms.ModelForm):

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from soli_dome.models import TimeStampedModel
+from soli_dome.phone import display_phone
 from soli_dome.sorting import Folded
 from soli_dome.users.permissions import Scope, scope_of
 
-from .phone import display_phone
 from .search import fold, national_digits
 
 

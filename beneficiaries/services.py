@@ -1,13 +1,10 @@
 import datetime
 import logging
-from collections import defaultdict
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.notifications import outbox
 from soli_dome.notifications.models import Notification
+from soli_dome.phone import sms_number
 from soli_dome.users.models import User
 
 from .models import (
@@ -28,7 +26,6 @@ from .models import (
     PortalInvitation,
     new_invitation_token,
 )
-from .phone import to_e164
 
 logger = logging.getLogger(__name__)
 
@@ -136,28 +133,22 @@ def record_consents(*, beneficiary, answers, by):
         )
 
 
-def _mail(*, subject, template, context, recipients, subject_params=None):
-    """Send a plain-text e-mail to (address, language) ``recipients``, each in their language
-    (``subject`` is a lazy text). A mail server failure is logged, never shown as an error page
-    (what it announces is already saved)."""
-    by_language = defaultdict(list)
-    for address, language in recipients:
-        by_language[language].append(address)
-    for language, addresses in by_language.items():
-        with translation.override(language):
-            try:
-                send_mail(
-                    str(subject) % (subject_params or {}),
-                    render_to_string(template, context),
-                    settings.DEFAULT_FROM_EMAIL,
-                    addresses,
-                )
-            except OSError:
-                logger.exception("e-mail %s to %s failed", template, addresses)
-
-
-def _accompanier_recipients(beneficiary):
-    return list(beneficiary.assignments.values_list("accompanier__email", "accompanier__language"))
+def _notify_accompaniers(beneficiary, *, key, subject, template, context):
+    """An e-mail to each accompanier of the file, through the outbox (written in this
+    transaction, sent once it commits, retried when the mail server refuses)."""
+    for accompanier in User.objects.filter(assignments__beneficiary=beneficiary).exclude(email=""):
+        with translation.override(accompanier.language):
+            text = str(subject) % {"name": beneficiary.first_name}
+        outbox.write_email(
+            key=f"{key}:{accompanier.pk}",
+            kind=Notification.Kind.STAFF_NOTICE,
+            recipient=accompanier,
+            address=accompanier.email,
+            language=accompanier.language,
+            subject=text,
+            template=template,
+            context=context,
+        )
 
 
 # Portal invitation -----------------------------------------------------------------------
@@ -214,13 +205,19 @@ def invite_to_portal(*, beneficiary, by):
     record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event="portal.invited")
     _announce_invitation_by_sms(invitation, by=by)
     link = settings.SITE_URL + reverse("beneficiaries:invitation_accept", args=[invitation.token])
-    transaction.on_commit(
-        lambda: _mail(
-            subject=gettext_lazy("Votre espace Soli'dôme vous attend"),
-            template="beneficiaries/email/portal_invitation.txt",
-            context={"invitation": invitation, "beneficiary": beneficiary, "link": link},
-            recipients=[(invitation.email, beneficiary.preferred_language)],
-        )
+    language = beneficiary.preferred_language
+    with translation.override(language):
+        subject = str(gettext_lazy("Votre espace Soli'dôme vous attend"))
+    outbox.write_email(
+        key=f"portal-invitation-email:{invitation.pk}:{invitation.sent_at.isoformat()}",
+        kind=Notification.Kind.PORTAL_INVITATION,
+        recipient=beneficiary,
+        address=invitation.email,
+        language=language,
+        subject=subject,
+        template="beneficiaries/email/portal_invitation",
+        context={"invitation": invitation, "beneficiary": beneficiary, "link": link},
+        confidential=True,  # the link opens the person's account
     )
     return invitation
 
@@ -231,7 +228,7 @@ def _announce_invitation_by_sms(invitation, *, by):
     opens the person's account."""
     beneficiary = invitation.beneficiary
     try:
-        phone = to_e164(beneficiary.phone)
+        phone = sms_number(beneficiary.phone)
     except ValidationError:  # no phone, or one an SMS cannot reach
         return
     language = beneficiary.preferred_language
@@ -326,7 +323,7 @@ def withdraw_consent(*, consent, by):
         given=False,
         event="file.consent_withdrawn",
         subject=gettext_lazy("Soli'dôme — %(name)s a retiré un consentement"),
-        template="beneficiaries/email/consent_withdrawn.txt",
+        template="beneficiaries/email/consent_withdrawn",
     )
 
 
@@ -340,7 +337,7 @@ def give_back_consent(*, consent, by):
         given=True,
         event="file.consent_given_back",
         subject=gettext_lazy("Soli'dôme — %(name)s a redonné un consentement"),
-        template="beneficiaries/email/consent_given_back.txt",
+        template="beneficiaries/email/consent_given_back",
     )
 
 
@@ -361,38 +358,12 @@ def _change_consent_by_the_person(consent, *, by, given, event, subject, templat
         kind=consent.kind,
     )
     link = settings.SITE_URL + beneficiary.get_absolute_url()
-    recipients = _accompanier_recipients(beneficiary)
-    transaction.on_commit(
-        lambda: _mail(
-            subject=subject,
-            subject_params={"name": beneficiary.first_name},
-            template=template,
-            context={"consent": consent, "beneficiary": beneficiary, "link": link},
-            recipients=recipients,
-        )
-    )
-    return consent
-    consent.is_given = True
-    consent.recorded_on = timezone.localdate()
-    consent.recorded_by = by
-    consent.save(update_fields=["is_given", "recorded_on", "recorded_by", "updated_at"])
-    beneficiary = consent.beneficiary
-    record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        target=beneficiary,
-        detail=f"consents: {consent.kind}=True (given back by the person)",
-    )
-    link = settings.SITE_URL + beneficiary.get_absolute_url()
-    recipients = _accompanier_recipients(beneficiary)
-    transaction.on_commit(
-        lambda: _mail(
-            subject=gettext_lazy("Soli'dôme — %(name)s a redonné un consentement"),
-            subject_params={"name": beneficiary.first_name},
-            template="beneficiaries/email/consent_given_back.txt",
-            context={"consent": consent, "beneficiary": beneficiary, "link": link},
-            recipients=recipients,
-        )
+    _notify_accompaniers(
+        beneficiary,
+        key=f"{event}:{consent.pk}:{timezone.now().isoformat()}",
+        subject=subject,
+        template=template,
+        context={"consent": consent, "beneficiary": beneficiary, "link": link},
     )
     return consent
 
@@ -426,16 +397,13 @@ def request_contact_change(*, beneficiary, form, by):
         target=beneficiary,
         event="contact_change.requested",
     )
-    recipients = _accompanier_recipients(beneficiary)
     link = settings.SITE_URL + beneficiary.get_absolute_url()
-    transaction.on_commit(
-        lambda: _mail(
-            subject=gettext_lazy("Soli'dôme — %(name)s demande à changer ses coordonnées"),
-            subject_params={"name": beneficiary.first_name},
-            template="beneficiaries/email/contact_change_requested.txt",
-            context={"beneficiary": beneficiary, "link": link},
-            recipients=recipients,
-        )
+    _notify_accompaniers(
+        beneficiary,
+        key=f"contact-change:{change.pk}",
+        subject=gettext_lazy("Soli'dôme — %(name)s demande à changer ses coordonnées"),
+        template="beneficiaries/email/contact_change_requested",
+        context={"beneficiary": beneficiary, "link": link},
     )
     return change
 

@@ -3,7 +3,8 @@ category, with services, contacts, a temporary closure and a listing overdue for
 
 Idempotent: every row is found again by a natural key (a partner's name, a contact's name, a
 closure's reason, a log entry's summary) and brought to the values below. Dates are relative
-to ``today``. Phone numbers are in the ranges ARCEP keeps for fiction (04 65 71…, 06 39 98…).
+to ``today``. Landlines are in the range ARCEP keeps for fiction (04 65 71…); mobiles in
+06 40 98… (ARCEP's fiction range 06 39 98 now reads as a Mayotte number).
 """
 
 import datetime
@@ -13,7 +14,7 @@ from django.db import transaction
 
 from beneficiaries.communes import load_metropole_communes
 from beneficiaries.models import Commune
-from beneficiaries.phone import to_e164
+from soli_dome.phone import to_e164
 from soli_dome.users.models import User
 
 from .models import (
@@ -88,7 +89,7 @@ PARTNERS = [
                 "nadia.ferrand@epicerie-vergnes.example.org",
                 "04 65 71 10 02",
             ),
-            ("Paul Giraud", "Bénévole référent des ateliers", "", "06 39 98 10 03"),
+            ("Paul Giraud", "Bénévole référent des ateliers", "", "06 40 98 10 03"),
         ],
     },
     {
@@ -101,7 +102,7 @@ PARTNERS = [
         "latitude": "45.791800",
         "longitude": "3.257300",
         "opening_hours": "Vente à la ferme le vendredi, 16 h-19 h.",
-        "phone": "06 39 98 20 01",
+        "phone": "06 40 98 20 01",
         "email": "bonjour@fermedessauzes.example.org",
         "website": "https://fermedessauzes.example.org",
         "services": [
@@ -119,7 +120,7 @@ PARTNERS = [
         "notes": "Accueille deux visites par an ; prévoir des bottes pour le groupe.",
         "checked": 60,
         "contacts": [
-            ("Julien Besse", "Maraîcher", "julien@fermedessauzes.example.org", "06 39 98 20 01")
+            ("Julien Besse", "Maraîcher", "julien@fermedessauzes.example.org", "06 40 98 20 01")
         ],
     },
     {
@@ -204,7 +205,7 @@ PARTNERS = [
         "recommended": True,
         "notes": "",
         "checked": 30,
-        "contacts": [("Sandrine Couderc", "Encadrante technique", "", "06 39 98 50 02")],
+        "contacts": [("Sandrine Couderc", "Encadrante technique", "", "06 40 98 50 02")],
     },
     {
         "name": "Université Clermont Auvergne — pôle vie étudiante",
@@ -315,7 +316,7 @@ PARTNERS = [
         "latitude": "45.737400",
         "longitude": "3.196800",
         "opening_hours": "Distribution les 1er et 3e mardis du mois, 14 h-17 h.",
-        "phone": "06 39 98 11 01",
+        "phone": "06 40 98 11 01",
         "email": "",
         "website": "",
         "services": ["Aide alimentaire"],
@@ -328,7 +329,7 @@ PARTNERS = [
         "notes": "Horaires à confirmer : la salle change peut-être de jour.",
         # Overdue: last checked fourteen months ago, reviewed every twelve.
         "checked": 430,
-        "contacts": [("Bernard Tixier", "Président", "", "06 39 98 11 02")],
+        "contacts": [("Bernard Tixier", "Président", "", "06 40 98 11 02")],
     },
     {
         "name": "Mission locale de l'agglomération clermontoise",
@@ -419,7 +420,7 @@ PARTNERS = [
         "latitude": "45.763900",
         "longitude": "3.101300",
         "opening_hours": "Ateliers le samedi, 10 h-13 h.",
-        "phone": "06 39 98 15 01",
+        "phone": "06 40 98 15 01",
         "email": "toques@example.org",
         "website": "",
         "services": ["Ateliers cuisine"],
@@ -431,7 +432,7 @@ PARTNERS = [
         "recommended": True,
         "notes": "",
         "checked": 25,
-        "contacts": [("Rachid Amrani", "Chef bénévole", "", "06 39 98 15 01")],
+        "contacts": [("Rachid Amrani", "Chef bénévole", "", "06 40 98 15 01")],
     },
     {
         "name": "Jardins partagés de Romagnat",
@@ -467,7 +468,7 @@ PARTNERS = [
         "latitude": "45.745800",
         "longitude": "3.058600",
         "opening_hours": "Vente à la ferme le samedi, 9 h-12 h.",
-        "phone": "06 39 98 16 01",
+        "phone": "06 40 98 16 01",
         "email": "",
         "website": "",
         "services": [
@@ -484,7 +485,7 @@ PARTNERS = [
         "recommended": True,
         "notes": "",
         "checked": 120,
-        "contacts": [("Élodie Chabrier", "Associée", "", "06 39 98 16 01")],
+        "contacts": [("Élodie Chabrier", "Associée", "", "06 40 98 16 01")],
     },
     {
         "name": "Équipe de recherche Alimentation et territoires",
@@ -592,7 +593,7 @@ PARTNERS = [
         "latitude": None,
         "longitude": None,
         "opening_hours": "",
-        "phone": "06 39 98 19 01",
+        "phone": "06 40 98 19 01",
         "email": "",
         "website": "",
         "services": ["Produits locaux ou bio", "Circuit court"],

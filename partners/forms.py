@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Commune
-from beneficiaries.phone import to_e164
 from soli_dome.forms import VersionedForm
+from soli_dome.phone import to_e164
 
 from . import geocoding
 from .models import (

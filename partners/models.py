@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Commune
-from beneficiaries.phone import display_phone
 from soli_dome.models import TimeStampedModel
+from soli_dome.phone import display_phone
 from soli_dome.sorting import Folded
 from soli_dome.text import fold
 from soli_dome.users.permissions import Scope, scope_of

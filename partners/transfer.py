@@ -29,8 +29,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Commune
-from beneficiaries.phone import display_phone, to_e164
 from soli_dome import exports, uploads
+from soli_dome.phone import display_phone, to_e164
 from soli_dome.text import fold
 
 from .models import AccessCondition, Category, Partner, ServiceTag, is_valid_siret

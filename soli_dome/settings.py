@@ -207,7 +207,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 10
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Django's file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Soli'dôme <ne-pas-repondre@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -374,11 +377,17 @@ SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 SMS_FILE_DELAY = float(os.environ.get("SMS_FILE_DELAY") or 0)
 # No SMS leaves between these local times (postponed, not dropped); empty: no quiet hours.
 SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21:00-08:00")
+# What happens past the month's SMS budget until a coordinator chooses on the outbox page:
+# "warn" (SMS still go), "hold" (kept until released) or "email" (e-mail to who has one).
+SMS_OVER_BUDGET = os.environ.get("SMS_OVER_BUDGET", "warn")
 # A worker holds the messages it claimed for this long; it must far exceed one send's timeout.
 NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
 NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 20)
 NOTIFICATION_DISPATCH_TIME_LIMIT = env_int("NOTIFICATION_DISPATCH_TIME_LIMIT", 50)
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
+# An appointment booked inside the reminder window (and with no same-morning reminder ahead)
+# gets a short notice this many hours before.
+REMINDER_SHORT_NOTICE_HOURS = env_int("REMINDER_SHORT_NOTICE_HOURS", 3)
 STEP_REMINDER_DAYS_BEFORE = env_int("STEP_REMINDER_DAYS_BEFORE", 2)
 CELERY_BEAT_SCHEDULE["notifications-dispatch"] = {
     "task": "notifications.dispatch_due",

@@ -5,7 +5,6 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,6 +15,8 @@ from accompaniment.models.referrals import new_token
 from accompaniment.services.plans import ensure_file_open
 from beneficiaries.models import Beneficiary, Consent
 from soli_dome.audit.models import AuditEntry, record
+from soli_dome.notifications import outbox
+from soli_dome.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -41,24 +42,28 @@ def partner_recipients(partner):
     return list(dict.fromkeys(address for address in addresses if address))
 
 
-def _send_to_partner(referral, template, subject):
+def _send_to_partner(referral, template, subject, *, key):
+    """The referral's e-mail to the partner through the outbox (sent once the transaction
+    commits, retried when the mail server refuses); False when the partner has no address."""
     recipients = partner_recipients(referral.partner)
-    if not recipients:
-        return False
-    body = render_to_string(
-        template,
-        {
-            "referral": referral,
-            "link": referral.public_url(),
-            "sender": referral.created_by,
-        },
-    )
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except OSError:  # SMTP errors included: the sender still has the link to pass on
-        logger.exception("referral #%s: the e-mail to the partner failed", referral.pk)
-        return False
-    return True
+    for address in recipients:
+        outbox.write_email(
+            key=f"{key}:{address}",
+            kind=Notification.Kind.REFERRAL_EMAIL,
+            recipient=referral.partner,
+            address=address,
+            language="fr",
+            subject=subject,
+            template=template,
+            context={
+                "referral": referral,
+                "link": referral.public_url(),
+                "sender": referral.created_by,
+            },
+            # The link opens the referral's shared fields: kept off the outbox page.
+            confidential=True,
+        )
+    return bool(recipients)
 
 
 def referral_text(referral):
@@ -93,12 +98,11 @@ def create_referral(*, beneficiary, form, by):
         else "referral.sent",
         partner=referral.partner.name,
     )
-    transaction.on_commit(
-        lambda: _send_to_partner(
-            referral,
-            "accompaniment/email/referral_sent.txt",
-            _("Soli'dôme — orientation de %(name)s") % {"name": beneficiary.first_name},
-        )
+    _send_to_partner(
+        referral,
+        "accompaniment/email/referral_sent",
+        _("Soli'dôme — orientation de %(name)s") % {"name": beneficiary.first_name},
+        key=f"referral-sent:{referral.pk}",
     )
     return referral
 
@@ -150,9 +154,10 @@ def process_referral_deadlines(*, now=None):
         )
         if _send_to_partner(
             referral,
-            "accompaniment/email/referral_reminder.txt",
+            "accompaniment/email/referral_reminder",
             _("Soli'dôme — rappel : orientation de %(name)s")
             % {"name": referral.beneficiary.first_name},
+            key=f"referral-reminder:{referral.pk}",
         ):
             reminded += 1
     return expired, reminded

@@ -42,10 +42,10 @@ from beneficiaries.models import (
     DeletionRequest,
     PortalInvitation,
 )
-from beneficiaries.phone import display_phone, to_e164
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.audit.purge import scrub_free_texts
 from soli_dome.notifications.models import Notification
+from soli_dome.phone import display_phone, to_e164
 
 
 @dataclass(frozen=True)

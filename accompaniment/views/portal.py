@@ -35,6 +35,7 @@ from accompaniment.views.plans import render_plan_sheet
 from beneficiaries import services as file_services
 from beneficiaries.forms import ContactChangeRequestForm, PreferencesForm
 from beneficiaries.models import Beneficiary, Consent
+from soli_dome.notifications.models import Notification
 from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import beneficiary_required, has_closed_file
 
@@ -438,7 +439,11 @@ def portal_preferences(request):
         return remember_language(
             redirect("accompaniment:portal_preferences"), beneficiary.preferred_language
         )
-    return _preferences_page(request, beneficiary, form, ContactChangeRequestForm())
+    status = 422 if form.errors else 200
+    return _preferences_page(request, beneficiary, form, ContactChangeRequestForm(), status)
+
+
+COMING_SHOWN = 8
 
 
 def _preferences_page(request, beneficiary, form, contact_form, status=200):
@@ -453,6 +458,7 @@ def _preferences_page(request, beneficiary, form, contact_form, status=200):
             "pending_changes": beneficiary.contact_change_requests.pending().select_related(
                 "commune"
             ),
+            "coming_messages": Notification.objects.coming_for(beneficiary)[:COMING_SHOWN],
         },
         status=status,
     )

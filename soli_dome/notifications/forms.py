@@ -28,10 +28,22 @@ class NotificationFilterForm(forms.Form):
 class SmsBudgetForm(forms.ModelForm):
     class Meta:
         model = SmsBudget
-        fields = ["monthly_limit"]
+        fields = ["monthly_limit", "over_limit"]
+        widgets = {"over_limit": forms.RadioSelect}
         help_texts = {
             "monthly_limit": _(
-                "Nombre de SMS prévus au budget chaque mois. Les rappels partent au-delà, "
-                "mais cette page vous prévient à l'approche."
-            )
+                "Nombre de SMS prévus au budget chaque mois. La page des messages vous "
+                "prévient à l'approche."
+            ),
+            "over_limit": _(
+                "Les SMS retenus apparaissent sur la page des messages : vous pouvez les "
+                "laisser partir à tout moment."
+            ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["over_limit"].required = False
+
+    def clean_over_limit(self):
+        return self.cleaned_data["over_limit"] or self.instance.over_limit

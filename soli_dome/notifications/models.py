@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -29,6 +30,14 @@ class NotificationQuerySet(models.QuerySet):
             channel=Notification.Channel.SMS, status=Notification.Status.SENT, sent_at__gte=start
         )
 
+    def coming_for(self, recipient):
+        """What is still to be sent to ``recipient``, soonest first (show a slice)."""
+        return (
+            self.for_recipient(recipient)
+            .filter(status__in=[Notification.Status.PENDING, Notification.Status.HELD])
+            .order_by("due_at", "pk")
+        )
+
     def for_recipient(self, recipient):
         return self.filter(
             recipient_type=ContentType.objects.get_for_model(recipient), recipient_id=recipient.pk
@@ -56,6 +65,9 @@ class Notification(TimeStampedModel):
         PORTAL_INVITATION = "portal_invitation", _("Invitation à l'espace personnel")
         ACCOMPANIER_DIGEST = "accompanier_digest", _("Résumé du jour (accompagnement)")
         COORDINATOR_DIGEST = "coordinator_digest", _("Résumé de la semaine (coordination)")
+        ACCOUNT_EMAIL = "account_email", _("Compte (code de connexion, mot de passe)")
+        STAFF_NOTICE = "staff_notice", _("Information à l'équipe")
+        REFERRAL_EMAIL = "referral_email", _("Orientation vers un partenaire")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -67,6 +79,7 @@ class Notification(TimeStampedModel):
         SENT = "sent", _("Envoyé")
         FAILED = "failed", _("Échec")
         CANCELLED = "cancelled", _("Annulé")
+        HELD = "held", _("Retenu (budget SMS atteint)")
 
     kind = models.CharField(_("type"), max_length=30, choices=Kind)
     channel = models.CharField(_("canal"), max_length=5, choices=Channel)
@@ -80,6 +93,11 @@ class Notification(TimeStampedModel):
     subject = models.CharField(_("objet"), max_length=200, blank=True)
     body = models.TextField(_("message"))
     html_body = models.TextField(blank=True)
+    # A login code or a link that opens an account: hidden on the outbox page, erased once
+    # sent (coordinators read the outbox; the code or link is the person's alone).
+    is_confidential = models.BooleanField(default=False)
+    # Released by a coordinator past the month's SMS budget: sent even when over it.
+    skip_budget = models.BooleanField(default=False)
     due_at = models.DateTimeField(_("à envoyer le"))
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
@@ -130,11 +148,28 @@ class Notification(TimeStampedModel):
         return self.status in {self.Status.FAILED, self.Status.CANCELLED}
 
 
+def default_over_limit():
+    return settings.SMS_OVER_BUDGET
+
+
 class SmsBudget(models.Model):
     """The number of SMS the programme plans to send each month, set by coordinators. A single
-    row (``current()``); sending goes on past it, the outbox page warns near it."""
+    row (``current()``). Past it, ``over_limit`` says what happens: the SMS still go (the
+    outbox page warns), they are held until a coordinator raises the budget or releases them,
+    or they go by e-mail to the people who have one (held for the others)."""
+
+    class OverLimit(models.TextChoices):
+        WARN = "warn", _("Les SMS partent quand même (avertissement seulement)")
+        HOLD = "hold", _("Les SMS sont retenus jusqu'à ce que le budget soit relevé")
+        EMAIL = "email", _("Envoyer par e-mail à qui en a un, retenir les autres SMS")
 
     monthly_limit = models.PositiveIntegerField(_("SMS par mois"), default=500)
+    over_limit = models.CharField(
+        _("une fois le budget atteint"),
+        max_length=5,
+        choices=OverLimit,
+        default=default_over_limit,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     WARNING_RATIO = 0.9

@@ -32,12 +32,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import gsm7, sms
-from .models import Notification
+from .models import Notification, SmsBudget
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,19 @@ def render(*, template, context, channel, language):
         }
 
 
-def write(*, key, kind, channel, recipient, address, language, due_at, content, topic=""):
+def write(
+    *,
+    key,
+    kind,
+    channel,
+    recipient,
+    address,
+    language,
+    due_at,
+    content,
+    topic="",
+    confidential=False,
+):
     """Add a message to the outbox, in the caller's transaction; returns (notification,
     written). The unique key is the guard: a message already sent (or failed, or waiting) under
     this key is left as it is; one cancelled before it left comes back with the new content
@@ -101,6 +114,7 @@ def write(*, key, kind, channel, recipient, address, language, due_at, content, 
             "channel": channel,
             "recipient": recipient,
             "topic": topic,
+            "is_confidential": confidential,
             **fields,
         },
     )
@@ -117,6 +131,66 @@ def write(*, key, kind, channel, recipient, address, language, due_at, content, 
         **fields,
     )
     return notification, bool(revived)
+
+
+def write_email(
+    *,
+    key: str,
+    kind: str,
+    recipient,
+    address: str,
+    language: str,
+    subject,
+    template: str,
+    context: dict,
+    confidential: bool = False,
+) -> Notification:
+    """An e-mail (``subject``, a lazy text; the body from ``<template>.txt`` and, when it
+    exists, ``<template>.html``), written due now in the caller's transaction and sent as soon
+    as it commits (``send_on_commit``): when the mail server refuses, the worker retries it."""
+    with translation.override(language):
+        try:
+            html_body = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html_body = ""
+        content = {
+            "subject": " ".join(str(subject).split())[:200],
+            "body": render_to_string(f"{template}.txt", context).strip(),
+            "html_body": html_body,
+        }
+    notification, written = write(
+        key=key,
+        kind=kind,
+        channel=Notification.Channel.EMAIL,
+        recipient=recipient,
+        address=address,
+        language=language,
+        due_at=timezone.now(),
+        content=content,
+        confidential=confidential,
+    )
+    if written:
+        send_on_commit(notification)
+    return notification
+
+
+def send_now(notification: Notification) -> str | None:
+    """Send one message at once, in this process (a login code cannot wait for the next
+    worker run). Claimed like a batch of one, so a worker cannot send it too; returns the
+    status it ends in (pending again after a refused connection: the worker retries)."""
+    token = uuid.uuid4().hex
+    claimed = (
+        Notification.objects.due(timezone.now())
+        .filter(pk=notification.pk)
+        .update(claimed_until=timezone.now() + lease(), claim_token=token)
+    )
+    if not claimed:
+        return None
+    return send_one(Notification.objects.get(pk=notification.pk), token)
+
+
+def send_on_commit(notification: Notification) -> None:
+    transaction.on_commit(lambda: send_now(notification))
 
 
 def update_pending(notification, *, due_at, content):
@@ -236,6 +310,12 @@ def claim(*, now, limit):
     return token, ids
 
 
+NON_ASCII_ADDRESS = _(
+    "Adresse e-mail avec des accents avant le @ : la plupart des serveurs la refusent. "
+    "Corrigez-la dans le dossier."
+)
+
+
 def deliver(notification):
     """Hand one message to its backend; raises sms.TemporaryFailure / PermanentFailure."""
     if notification.channel == Notification.Channel.SMS:
@@ -243,13 +323,21 @@ def deliver(notification):
             to=notification.address, text=notification.body, key=notification.idempotency_key
         )
         return
+    local_part = notification.address.rpartition("@")[0]
+    if not local_part.isascii():
+        # No valid To: header can carry it for most servers (SMTPUTF8 is rare): say so.
+        raise sms.PermanentFailure(str(NON_ASCII_ADDRESS))
     message = EmailMultiAlternatives(
         notification.subject,
         notification.body,
         settings.DEFAULT_FROM_EMAIL,
         [notification.address],
-        # A stable Message-ID: mail clients show one copy of a message delivered twice.
-        headers={"Message-ID": make_msgid(f"notification-{notification.pk}", "soli-dome")},
+        headers={
+            # A stable Message-ID: mail clients show one copy of a message delivered twice.
+            "Message-ID": make_msgid(f"notification-{notification.pk}", "soli-dome"),
+            # RFC 3834: no vacation auto-replies to the programme's messages.
+            "Auto-Submitted": "auto-generated",
+        },
     )
     if notification.html_body:
         message.attach_alternative(notification.html_body, "text/html")
@@ -283,28 +371,99 @@ def send_one(notification, token):
     if address != notification.address:
         mine.update(address=address)
         notification.address = address
+    held = _over_budget(notification, mine)
+    if held:
+        return held
     try:
         deliver(notification)
     except sms.PermanentFailure as error:
         mine.update(status=Notification.Status.FAILED, last_error=str(error)[:1000])
         return Notification.Status.FAILED
     except sms.TemporaryFailure as error:
-        if notification.attempts >= len(BACKOFF_MINUTES):
-            mine.update(status=Notification.Status.FAILED, last_error=str(error)[:1000])
-            return Notification.Status.FAILED
-        retry_at = timezone.now() + datetime.timedelta(
-            minutes=BACKOFF_MINUTES[notification.attempts - 1]
-        )
-        mine.update(
-            status=Notification.Status.PENDING,
-            due_at=retry_at,
-            claimed_until=None,
-            claim_token="",
-            last_error=str(error)[:1000],
-        )
-        return Notification.Status.PENDING
-    mine.update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
+        return _retry_later(notification, mine, str(error))
+    except Exception as error:
+        # A bug or an unforeseen answer of a backend: this message only is retried then
+        # failed, and the run goes on with the others (it was not sent: the backend raised).
+        logger.exception("unexpected error sending notification %s", notification.pk)
+        reason = UNEXPECTED_ERROR % {"error": f"{error.__class__.__name__}: {error}"}
+        return _retry_later(notification, mine, reason)
+    erased = {"body": str(ERASED), "html_body": ""} if notification.is_confidential else {}
+    mine.update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", **erased)
     return Notification.Status.SENT
+
+
+ERASED = _("(Contenu effacé après l'envoi : il ouvrait le compte de la personne.)")
+HELD_REASON = _("Budget SMS du mois atteint : retenu jusqu'à ce qu'il soit relevé.")
+
+
+def _over_budget(notification: Notification, mine) -> str | None:
+    """Past the month's SMS budget, hold the SMS or turn it into an e-mail, as the
+    coordinators chose (``SmsBudget.over_limit``); None when it goes as it is."""
+    if notification.channel != Notification.Channel.SMS or notification.skip_budget:
+        return None
+    budget = SmsBudget.current()
+    if budget.over_limit == SmsBudget.OverLimit.WARN or not budget.usage()["is_over"]:
+        return None
+    if budget.over_limit == SmsBudget.OverLimit.EMAIL:
+        as_email = Notification(
+            recipient_type_id=notification.recipient_type_id,
+            recipient_id=notification.recipient_id,
+            channel=Notification.Channel.EMAIL,
+            address="",
+        )
+        email = current_address(as_email)
+        if email:
+            subject = f"Soli'dôme — {notification.get_kind_display()}"
+            mine.update(channel=Notification.Channel.EMAIL, address=email, subject=subject)
+            notification.channel, notification.address = Notification.Channel.EMAIL, email
+            notification.subject = subject
+            return None
+    mine.update(
+        status=Notification.Status.HELD,
+        claimed_until=None,
+        claim_token="",
+        last_error=str(HELD_REASON),
+    )
+    return Notification.Status.HELD
+
+
+def release_held() -> int:
+    """A coordinator lets the held SMS go, budget or not: due now."""
+    return Notification.objects.filter(status=Notification.Status.HELD).update(
+        status=Notification.Status.PENDING,
+        skip_budget=True,
+        due_at=timezone.now(),
+        last_error="",
+        updated_at=timezone.now(),
+    )
+
+
+def requeue_held() -> int:
+    """After the budget changed: the held SMS are tried again (held again if still over)."""
+    return Notification.objects.filter(status=Notification.Status.HELD).update(
+        status=Notification.Status.PENDING, due_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+UNEXPECTED_ERROR = _("Erreur inattendue du service d'envoi (%(error)s).")
+
+
+def _retry_later(notification: Notification, mine, error: str) -> str:
+    """Back to the queue after the next backoff delay, or failed after the last one."""
+    if notification.attempts >= len(BACKOFF_MINUTES):
+        mine.update(status=Notification.Status.FAILED, last_error=str(error)[:1000])
+        return Notification.Status.FAILED
+    retry_at = timezone.now() + datetime.timedelta(
+        minutes=BACKOFF_MINUTES[notification.attempts - 1]
+    )
+    mine.update(
+        status=Notification.Status.PENDING,
+        due_at=retry_at,
+        claimed_until=None,
+        claim_token="",
+        last_error=str(error)[:1000],
+    )
+    return Notification.Status.PENDING
 
 
 INTERRUPTED = _(

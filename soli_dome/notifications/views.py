@@ -4,6 +4,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from soli_dome.audit.models import AuditEntry, record_many
@@ -47,9 +48,28 @@ def notification_list(request):
             "page": page,
             "query_without_page": query_without_page.urlencode(),
             "budget_form": SmsBudgetForm(instance=budget),
+            "budget": budget,
             "usage": budget.usage(),
+            "held_count": Notification.objects.filter(status=Notification.Status.HELD).count(),
         },
     )
+
+
+@coordinator_required
+@require_POST
+def notification_release_held(request):
+    """The held SMS go, past the budget: the coordinator decided."""
+    released = outbox.release_held()
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s SMS retenu repart : il sera envoyé dans la minute.",
+            "%(count)s SMS retenus repartent : ils seront envoyés dans la minute.",
+            released,
+        )
+        % {"count": released},
+    )
+    return redirect("notifications:notification_list")
 
 
 @coordinator_required
@@ -75,6 +95,7 @@ def sms_budget(request):
     form = SmsBudgetForm(request.POST or None, instance=SmsBudget.current())
     if request.method == "POST" and form.is_valid():
         form.save()
+        outbox.requeue_held()  # tried again under the new budget or choice
         messages.success(request, _("Le budget SMS est enregistré."))
         return redirect("notifications:notification_list")
     return render(request, "notifications/sms_budget_form.html", {"form": form})

@@ -500,3 +500,18 @@ def test_unregistering_asks_for_confirmation_first(logged_in, me):
     assert Registration.objects.active().filter(workshop=workshop, beneficiary=me).exists()
     logged_in.post(url)
     assert not Registration.objects.active().filter(workshop=workshop, beneficiary=me).exists()
+
+
+def test_choosing_sms_with_a_landline_says_so_and_keeps_the_choice(logged_in, me):
+    Beneficiary.objects.filter(pk=me.pk).update(
+        phone="+33473123456", reminder_channel="email", email="me@example.org"
+    )
+    response = logged_in.post(
+        reverse("accompaniment:portal_preferences"),
+        {"reminder_channel": "sms", "preferred_language": "fr"},
+    )
+    assert response.status_code == 422
+    assert "04 73 12 34 56" in response.content.decode()
+    assert "ne reçoit pas les SMS" in response.content.decode()
+    me.refresh_from_db()
+    assert me.reminder_channel == "email"

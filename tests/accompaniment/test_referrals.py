@@ -127,10 +127,14 @@ def test_referral_with_consent_is_sent_and_mailed_to_the_partner(
     assert referral.shared_fields == ["phone"]
     assert referral.created_by == accompanier
     assert referral.token and referral.expires_at > referral.sent_at
-    (message,) = mail.outbox
-    assert message.to == ["accueil@partenaire.example", "alice@partenaire.example"]
-    assert referral.public_url() in message.body
-    assert beneficiary.last_name not in message.body
+    # One message per address, each through the outbox (retried on its own).
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "accueil@partenaire.example",
+        "alice@partenaire.example",
+    ]
+    for message in mail.outbox:
+        assert referral.public_url() in message.body
+        assert beneficiary.last_name not in message.body
     assert AuditEntry.objects.filter(object_id=beneficiary.pk, event__startswith="referral")
 
 
@@ -344,14 +348,17 @@ def test_referral_form_tells_the_coordinator_the_consent_is_missing(
 
 
 def test_mail_failure_still_shows_the_link(
-    client, accompanier, beneficiary_of, django_capture_on_commit_callbacks, monkeypatch
+    client, accompanier, beneficiary_of, django_capture_on_commit_callbacks, settings
 ):
-    import smtplib
+    import socket
 
-    def broken(*args, **kwargs):
-        raise smtplib.SMTPException("down")
+    from soli_dome.notifications.models import Notification
 
-    monkeypatch.setattr("accompaniment.services.referrals.send_mail", broken)
+    with socket.socket() as sock:  # a port nobody listens on: the mail server refuses
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     beneficiary = beneficiary_of(accompanier)
     give_consent(beneficiary, accompanier)
     client.force_login(accompanier)
@@ -361,3 +368,6 @@ def test_mail_failure_still_shows_the_link(
         )
     assert response.status_code == 302
     assert Referral.objects.get().public_url() in client.get(response.url).content.decode()
+    # Kept in the outbox, to be retried by the worker.
+    (kept,) = Notification.objects.filter(kind=Notification.Kind.REFERRAL_EMAIL)
+    assert (kept.status, kept.attempts) == (Notification.Status.PENDING, 1)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accompaniment.models import Referral
 from accompaniment.services.referrals import process_referral_deadlines
 from accompaniment.tasks import process_referral_deadlines as deadlines_task
+from soli_dome.notifications import outbox
 from tests.accompaniment.test_referrals import make_referral
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def test_no_reminder_before_ten_days(accompanier, beneficiary_of):
 def test_one_reminder_after_ten_days(accompanier, beneficiary_of):
     referral = sent_days_ago(beneficiary_of(accompanier), accompanier, 10)
     assert process_referral_deadlines() == (0, 1)
+    outbox.dispatch()
     (message,) = mail.outbox
     assert message.to == ["accueil@partenaire.example"]
     assert referral.public_url() in message.body
@@ -46,6 +48,7 @@ def test_reminder_is_never_sent_twice(accompanier, beneficiary_of):
     sent_days_ago(beneficiary_of(accompanier), accompanier, 12)
     process_referral_deadlines()
     process_referral_deadlines(now=timezone.now() + datetime.timedelta(days=5))
+    outbox.dispatch()
     assert len(mail.outbox) == 1
 
 

@@ -157,3 +157,33 @@ def test_the_duplicate_warning_says_which_criterion_matched(
     assert criterion in warning
     others = {"même téléphone", "même e-mail", "même nom et même date"} - {criterion}
     assert not any(other in warning for other in others)
+
+
+def test_a_landline_for_sms_is_refused_with_a_message_next_to_the_phone(client, accompanier):
+    client.force_login(accompanier)
+    response = client.post(
+        reverse("beneficiaries:beneficiary_create"), form_data(phone="04 73 12 34 56")
+    )
+    assert "fixe" in response.context["form"].errors["phone"][0]
+    assert not Beneficiary.objects.exists()
+
+
+def test_a_landline_is_kept_for_a_person_reminded_by_email(client, accompanier):
+    client.force_login(accompanier)
+    client.post(
+        reverse("beneficiaries:beneficiary_create"),
+        form_data(
+            phone="04 73 12 34 56",
+            email="zoe.aubert@example.org",
+            preferred_channel="phone_call",
+            reminder_channel="email",
+        ),
+    )
+    created = Beneficiary.objects.get()
+    assert (created.phone, created.reminder_channel) == ("+33473123456", "email")
+
+
+def test_an_overseas_mobile_gets_its_own_country_code(client, accompanier):
+    client.force_login(accompanier)
+    client.post(reverse("beneficiaries:beneficiary_create"), form_data(phone="0692 12 34 56"))
+    assert Beneficiary.objects.get().phone == "+262692123456"

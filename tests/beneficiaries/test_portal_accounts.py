@@ -132,7 +132,7 @@ def change_asked(client, beneficiary_user):
     client.force_login(beneficiary_user)
     client.post(
         reverse("accompaniment:portal_contact_change"),
-        {"phone": "07 11 22 33 44", "commune": Commune.objects.get(insee_code="63124").pk},
+        {"phone": "07 81 22 33 44", "commune": Commune.objects.get(insee_code="63124").pk},
     )
     client.logout()
     return ContactChangeRequest.objects.get()
@@ -140,7 +140,7 @@ def change_asked(client, beneficiary_user):
 
 def test_a_contact_change_request_does_not_change_the_file(change_asked):
     beneficiary = Beneficiary.objects.get(pk=change_asked.beneficiary_id)
-    assert beneficiary.phone != "+33711223344"
+    assert beneficiary.phone != "+33781223344"
 
 
 def test_an_empty_contact_change_request_is_refused(client, beneficiary_user):
@@ -152,13 +152,13 @@ def test_an_empty_contact_change_request_is_refused(client, beneficiary_user):
 def test_the_accompanier_sees_and_confirms_the_change(client, accompanier, change_asked):
     client.force_login(accompanier)
     page = client.get(change_asked.beneficiary.get_absolute_url()).text
-    assert "07 11 22 33 44" in page
+    assert "07 81 22 33 44" in page
     client.post(
         reverse("beneficiaries:contact_change_decide", args=[change_asked.pk]),
         {"decision": "confirm"},
     )
     beneficiary = Beneficiary.objects.get(pk=change_asked.beneficiary_id)
-    assert (beneficiary.phone, beneficiary.commune.insee_code) == ("+33711223344", "63124")
+    assert (beneficiary.phone, beneficiary.commune.insee_code) == ("+33781223344", "63124")
 
 
 def test_a_declined_change_leaves_the_file_as_it_was(client, accompanier, change_asked):
@@ -169,7 +169,7 @@ def test_a_declined_change_leaves_the_file_as_it_was(client, accompanier, change
     )
     change_asked.refresh_from_db()
     beneficiary = Beneficiary.objects.get(pk=change_asked.beneficiary_id)
-    assert change_asked.status == "declined" and beneficiary.phone != "+33711223344"
+    assert change_asked.status == "declined" and beneficiary.phone != "+33781223344"
 
 
 def test_another_accompanier_cannot_decide(client, other_accompanier, change_asked):
@@ -221,7 +221,7 @@ def test_a_person_without_a_phone_gets_no_sms(
 ):
     beneficiary = beneficiary_of(accompanier, email="ines@example.net", phone="")
     invite(client, accompanier, beneficiary, django_capture_on_commit_callbacks)
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(channel=Notification.Channel.SMS).exists()
 
 
 def test_the_invitation_is_written_in_the_persons_language(

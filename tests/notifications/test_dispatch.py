@@ -192,3 +192,40 @@ def test_deleting_a_file_deletes_its_messages():
 
 def test_without_quiet_hours_a_night_sms_keeps_its_time():
     assert outbox.after_quiet_hours(paris(10, 22, 30)) == paris(10, 22, 30)
+
+
+class BreaksOnOneNumber(sms.BaseSmsBackend):
+    """A backend with a bug: an error of no known kind for one number only."""
+
+    def send(self, *, to, text, key):
+        if to == "+33600000666":
+            raise KeyError("recipient")
+        sms.outbox.append({"to": to, "text": text, "key": key})
+
+
+def test_an_unexpected_error_on_one_message_fails_only_that_one_and_the_run_goes_on(
+    settings, sms_outbox
+):
+    settings.SMS_BACKEND = "tests.notifications.test_dispatch.BreaksOnOneNumber"
+    before = NotificationFactory(due_at=timezone.now() - datetime.timedelta(minutes=3))
+    broken = NotificationFactory(
+        address="+33600000666", due_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    after = NotificationFactory()
+    assert outbox.dispatch() == 2
+    assert {m["key"] for m in sms_outbox} == {before.idempotency_key, after.idempotency_key}
+    broken.refresh_from_db()
+    # Retried later, like a temporary failure, with a plain reason for the outbox page.
+    assert broken.status == Notification.Status.PENDING
+    assert broken.due_at > timezone.now()
+    assert "Erreur inattendue" in broken.last_error
+    assert "KeyError" in broken.last_error
+
+
+def test_an_unexpected_error_ends_failed_after_the_last_retry(settings):
+    settings.SMS_BACKEND = "tests.notifications.test_dispatch.BreaksOnOneNumber"
+    broken = NotificationFactory(address="+33600000666", attempts=len(outbox.BACKOFF_MINUTES) - 1)
+    outbox.dispatch()
+    broken.refresh_from_db()
+    assert broken.status == Notification.Status.FAILED
+    assert "peut-être parti" not in broken.last_error

@@ -25,7 +25,7 @@ def valid_data(**overrides):
         "latitude": "45.791800",
         "longitude": "3.257300",
         "opening_hours": "Vendredi, 16 h-19 h.",
-        "phone": "06 39 98 20 01",
+        "phone": "06 40 98 20 01",
         "email": "bonjour@ferme.example.org",
         "website": "fermedessauzes.example.org",
         "services": [service("Visites de ferme").pk, service("Circuit court").pk],
@@ -58,7 +58,7 @@ def test_coordinator_creates_a_listing(coordinator_client):
     partner = Partner.objects.get()
     assert response.status_code == 302
     assert response.url == partner.get_absolute_url()
-    assert partner.phone == "+33639982001"
+    assert partner.phone == "+33640982001"
     assert partner.website == "https://fermedessauzes.example.org"
     assert (partner.serves_young, partner.serves_seniors, partner.serves_everyone) == (
         True,
@@ -84,7 +84,7 @@ def test_partner_page_shows_what_was_entered(client, accompanier, coordinator_cl
         "Ferme des Sauzes",
         "Producteurs",
         "Visites de ferme",
-        "06 39 98 20 01",
+        "06 40 98 20 01",
         "Jeunes (16-25 ans), Seniors",
         "Pont-du-Château",
         "Prévoir des bottes.",
@@ -124,10 +124,10 @@ def test_bad_input_keeps_what_was_typed(coordinator_client):
 
 
 def test_coordinator_edits_a_listing(coordinator_client):
-    partner = PartnerFactory(name="Ferme", phone="+33639982001", serves_everyone=True)
+    partner = PartnerFactory(name="Ferme", phone="+33640982001", serves_everyone=True)
     url = reverse("partners:partner_update", args=[partner.pk])
     form = coordinator_client.get(url).context["form"]
-    assert form["phone"].value() == "06 39 98 20 01"
+    assert form["phone"].value() == "06 40 98 20 01"
     assert form["publics"].value() == ["everyone"]
     data = valid_data(name="Ferme des Sauzes", version=form["version"].value())
     response = coordinator_client.post(url, data)
