@@ -5,6 +5,7 @@ second run changes nothing. Dates are relative to the day of the run.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -37,6 +38,7 @@ from beneficiaries.models import (
 from partners.demo import seed_partners
 from partners.models import Partner
 from soli_dome.phone import to_e164
+from soli_dome.text import fold
 from soli_dome.users.models import User
 
 DEMO_PASSWORD = "solidome-demo"  # noqa: S105 - documented demo password
@@ -110,6 +112,13 @@ DELETION_REQUESTED_BY = ("Amina", "Diallo")
 ACCESS_REQUESTED_BY = ("Hugo", "Marchand")
 
 
+def demo_address(first_name: str, last_name: str) -> str:
+    """"chloe.roux@example.net" for Chloé Roux: an address every mail server takes (an
+    accented local part makes an invalid To: header for most)."""
+    local_part = ".".join(re.sub(r"[^a-z0-9]+", "-", fold(n)) for n in (first_name, last_name))
+    return f"{local_part}@example.net"
+
+
 def _phone(index):
     return f"06 12 34 {index // 10 % 10}{index % 10} {(index * 37) % 100:02d}"
 
@@ -138,7 +147,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
                 "birth_date": datetime.date(today.year - age, 1 + index % 12, 1 + index * 3 % 28),
                 "gender": gender,
                 "phone": to_e164(_phone(index)),
-                "email": email or f"{first_name.lower()}.{last_name.lower()}@example.net",
+                "email": email or demo_address(first_name, last_name),
                 "preferred_channel": Beneficiary.Channel.SMS,
                 "commune": communes.get(insee),
                 "household": household,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from soli_dome.users.adapters import MAIL_NOT_SENT_MESSAGE, MailNotSent
 from soli_dome.users.signals import HAS_TOTP, LAST_SEEN_AT, LOGGED_IN_AT
 
 
@@ -137,3 +138,20 @@ def has_totp(request) -> bool:
     if found:
         request.session[HAS_TOTP] = True
     return found
+
+
+class MailNotSentMiddleware:
+    """A page whose e-mail the mail server refused (a sign-in code, a password link) comes
+    back with a plain message instead of an error page; the person can ask again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, MailNotSent):
+            return None
+        messages.error(request, MAIL_NOT_SENT_MESSAGE)
+        return redirect(request.get_full_path())

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "soli_dome.middleware.SecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "soli_dome.middleware.MailNotSentMiddleware",
 ]
 
 ROOT_URLCONF = "soli_dome.urls"

@@ -306,6 +306,13 @@ def test_a_full_workshop_puts_the_person_on_the_waiting_list(logged_in, me):
     assert registration.status == Registration.Status.WAITING
 
 
+def test_a_person_who_has_the_last_place_is_not_told_to_join_the_waiting_list(logged_in, me):
+    workshop = WorkshopFactory(capacity=1)
+    RegistrationFactory(workshop=workshop, beneficiary=me)
+    page = logged_in.get(reverse("accompaniment:portal_workshops")).content.decode()
+    assert "Votre place est réservée" in page and "vous mettre sur la liste" not in page
+
+
 def test_cancelling_gives_the_place_to_the_first_person_waiting(logged_in, me):
     workshop = WorkshopFactory(capacity=1)
     RegistrationFactory(workshop=workshop, beneficiary=me)

@@ -134,3 +134,9 @@ def test_the_demo_supports_stay_the_same_on_a_second_run(seeded):
     before = rows()
     call_command("seed_demo", stdout=io.StringIO())
     assert rows() == before
+
+
+def test_every_demo_e_mail_address_can_be_written_in_a_to_header(seeded):
+    """Accented first names (Chloé, Inès) make addresses no mail server takes."""
+    addresses = list(Beneficiary.objects.exclude(email="").values_list("email", flat=True))
+    assert addresses and all(address.isascii() for address in addresses)
