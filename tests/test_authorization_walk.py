@@ -202,6 +202,7 @@ ROWS = {
     "notifications:notification_list": Row(COORDINATORS, form=True),
     "notifications:notification_send_again": Row(COORDINATORS, on("notification"), get=405),
     "notifications:sms_budget": Row(COORDINATORS, form=True),
+    "notifications:notification_release_held": Row(COORDINATORS, get=405),
     # Calendar
     "accompaniment:calendar_week": Row(STAFF),
     "accompaniment:calendar_month": Row(STAFF),
