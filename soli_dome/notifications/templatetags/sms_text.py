@@ -26,7 +26,7 @@ FRENCH_MONTHS = [
     "nov.",
     "déc.",
 ]
-FRENCH_WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+FRENCH_WEEKDAYS = "lun. mar. mer. jeu. ven. sam. dim.".split()  # noqa: SIM905
 TRAILING = " ,;:-–—/('«"
 
 
