@@ -114,7 +114,7 @@ def test_rescheduling_tells_the_person_the_new_time(client, accompanier, benefic
         edit_data(client, session, starts_at=local(9, hour=15).strftime("%Y-%m-%dT%H:%M")),
     )
     changed = Notification.objects.get(kind=Kind.APPOINTMENT_CHANGED)
-    assert "15:00" in changed.body
+    assert "à 15h," in changed.body
 
 
 def test_an_edit_that_does_not_move_the_session_sends_no_news(client, accompanier, beneficiary_of):
