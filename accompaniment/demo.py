@@ -28,6 +28,7 @@ from accompaniment.models.referrals import new_token
 from beneficiaries.communes import load_commune_positions, load_metropole_communes
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent
 from beneficiaries.phone import to_e164
+from beneficiaries.search import fold
 from partners.demo import seed_partners
 from partners.models import Partner
 from soli_dome.users.models import User
@@ -163,6 +164,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
     _workshops(accounts, today)
     _portal_accounts(accounts, partners, today)
     _supports(partners, today)
+    _history(accounts, partners, today)
     _reminders()
     return [(email, user.get_role_display()) for email, user in accounts.items()]
 
@@ -306,8 +308,9 @@ def _at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
-def _session(beneficiary, accompanier, *, key, starts_at, status, summary, themes):
-    """Demo sessions are found again by their private note, which is unique to each."""
+def _session(beneficiary, accompanier, *, key, starts_at, status, summary, themes, **more):
+    """Demo sessions are found again by their private note, which is unique to each;
+    ``more`` sets other fields (modality, duration, place)."""
     session, _ = Session.objects.update_or_create(
         accompanier=accompanier,
         private_notes=key,
@@ -321,6 +324,7 @@ def _session(beneficiary, accompanier, *, key, starts_at, status, summary, theme
             "next_steps": "Revoir les recettes choisies au prochain rendez-vous."
             if summary
             else "",
+            **more,
         },
     )
     session.themes.set(themes)
@@ -350,8 +354,12 @@ WORKSHOPS = [
 
 
 def _workshops(accounts, today):
+    # The people of the year's history (below) stay out of the coming workshops.
     followed = list(
-        Beneficiary.objects.followed().exclude(status=Beneficiary.Status.PROSPECT).order_by("pk")
+        Beneficiary.objects.followed()
+        .exclude(status=Beneficiary.Status.PROSPECT)
+        .exclude(last_name__in=HISTORY_LAST_NAMES)
+        .order_by("pk")
     )
     for index, row in enumerate(WORKSHOPS):
         title, theme, in_days, hour, place, host, capacity, organiser = row
@@ -494,3 +502,272 @@ def _account(email, first_name, last_name, role, password):
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+# A year of the programme's life, for the statistics and the funder report: people who came
+# in month after month (some already gone, for every exit reason), their sessions in every
+# modality, a referral each with its outcome, their supports, and past workshops with the
+# attendance taken. (first name, last name); the rest is drawn from the position in the list.
+# fmt: off
+HISTORY = [
+    ("Manon", "Chassaigne"), ("Raymonde", "Bouchet"), ("Enzo", "Pélissier"),
+    ("Lucienne", "Fayolle"), ("Jade", "Tixier"), ("Roger", "Montel"), ("Théo", "Soulier"),
+    ("Simone", "Vernière"), ("Clara", "Aubignat"), ("André", "Rouchon"), ("Noah", "Gidon"),
+    ("Paulette", "Brugière"), ("Zoé", "Malleret"), ("Henri", "Cohadon"), ("Rayan", "Bardin"),
+    ("Yvette", "Chomette"), ("Maëlys", "Delorme"), ("Robert", "Gauttier"), ("Ilyes", "Besson"),
+    ("Germaine", "Ollier"),
+]
+HISTORY_COMMUNES = [
+    "63113", "63124", "63032", "63075", "63164", "63193", "63284", "63307", "63063", "63014",
+    "63042", "63069", "63070", "63099", "63141", "63254", "63263", "63272", "63308", "63345", "",
+]
+HISTORY_PARTNERS = [
+    "Épicerie solidaire du Vergnes", "Mission locale de l'agglomération clermontoise",
+    "Résidence Habitat Jeunes Les Puys", "Jardins de Sarliève — chantier d'insertion",
+    "Le Panier cournonnais — aide alimentaire", "Centre communal d'action sociale de Chamalières",
+    "Les Toques solidaires", "Résidence autonomie Les Tilleuls", "Doume — ADML63",
+    "CFPPA des Volcans — formation maraîchage",
+]
+# (title, theme key, days ago, host partner or "", capacity, organiser)
+PAST_WORKSHOPS = [
+    ("Atelier cuisine : légumes d'hiver à petit prix", "cooking", 40, "Les Toques solidaires", 8,
+     "accompagnateur1@example.org"),
+    ("Visite de la ferme du Bois de Riom", "local", 95, "Ferme du Bois de Riom", 10,
+     "accompagnateur2@example.org"),
+    ("Repas partagé de printemps", "social", 160, "", 12, "accompagnateur1@example.org"),
+    ("Faire ses courses en Doume au marché", "doume", 250, "Doume — ADML63", 8,
+     "accompagnateur2@example.org"),
+]
+# fmt: on
+HISTORY_LAST_NAMES = [last_name for _first, last_name in HISTORY]
+R, Ref = Beneficiary.ExitReason, Referral.Status
+REFERRAL_OUTCOMES = [Ref.ACCEPTED, Ref.DONE, Ref.REFUSED, Ref.EXPIRED, Ref.DONE, Ref.ACCEPTED]
+
+
+def _history(accounts, partners, today):
+    coordinator = accounts["coordination@example.org"]
+    communes = {commune.insee_code: commune for commune in Commune.objects.all()}
+    themes = {key: Theme.objects.get(name=name) for key, name in THEMES.items()}
+    people, exits = [], 0
+    for index, (first_name, last_name) in enumerate(HISTORY):
+        accompanier = accounts[f"accompagnateur{1 + index % 2}@example.org"]
+        senior = index % 4 >= 2
+        entry_days = 20 + index * 17
+        closed = index >= 5 and index % 3 != 1
+        exit_days = entry_days - 60 - (index % 4) * 15 if closed else None
+        entry_date = today - datetime.timedelta(days=entry_days)
+        exit_date = today - datetime.timedelta(days=exit_days) if closed else None
+        B = Beneficiary
+        if senior:
+            situation = {
+                "household": [B.Household.ALONE, B.Household.COUPLE][index % 2],
+                "housing": [B.Housing.TENANT, B.Housing.SENIOR_RESIDENCE, B.Housing.OWNER][
+                    index % 3
+                ],
+                "main_activity": B.Activity.RETIRED,
+                "resources": [B.Resources.PENSION, B.Resources.MINIMUM_INCOME][index % 2],
+            }
+        else:
+            situation = {
+                "household": [
+                    B.Household.ALONE,
+                    B.Household.SHARED,
+                    B.Household.WITH_PARENTS,
+                    B.Household.SINGLE_PARENT,
+                ][index % 4],
+                "housing": [
+                    B.Housing.FJT,
+                    B.Housing.TENANT,
+                    B.Housing.STUDENT_RESIDENCE,
+                    B.Housing.HOSTED,
+                    B.Housing.EMERGENCY,
+                ][index % 5],
+                "main_activity": [
+                    B.Activity.STUDENT,
+                    B.Activity.TRAINING,
+                    B.Activity.JOB_SEEKER,
+                    B.Activity.INSERTION,
+                    B.Activity.EMPLOYED,
+                ][index % 5],
+                "resources": [
+                    B.Resources.YOUTH_SCHEME,
+                    B.Resources.UNEMPLOYMENT,
+                    B.Resources.EARNINGS,
+                    B.Resources.MINIMUM_INCOME,
+                    B.Resources.NONE,
+                ][index % 5],
+            }
+        age = 62 + index * 3 % 25 if senior else 17 + index % 9
+        beneficiary, _ = Beneficiary.objects.update_or_create(
+            first_name=first_name,
+            last_name=last_name,
+            defaults={
+                "birth_date": datetime.date(today.year - age, 1 + index * 5 % 12, 1 + index % 27),
+                "gender": [B.Gender.WOMAN, B.Gender.MAN][index % 2],
+                "phone": to_e164(_phone(40 + index)),
+                "email": f"{fold_email(first_name)}.{fold_email(last_name)}@example.net",
+                "commune": communes.get(HISTORY_COMMUNES[index % len(HISTORY_COMMUNES)]),
+                **situation,
+                "status": B.Status.CLOSED
+                if closed
+                else (B.Status.PAUSED if index % 7 == 3 else B.Status.ACTIVE),
+                "entry_date": entry_date,
+                "exit_date": exit_date,
+                "exit_reason": R.values[exits % len(R.values)] if closed else "",
+                "last_contact_on": exit_date or today - datetime.timedelta(days=2 + index * 5 % 40),
+            },
+        )
+        exits += closed
+        Assignment.objects.update_or_create(
+            beneficiary=beneficiary, accompanier=accompanier, defaults={"is_primary": True}
+        )
+        for kind in (
+            Consent.Kind.DATA_PROCESSING,
+            Consent.Kind.REMINDERS,
+            Consent.Kind.PARTNER_SHARING,
+        ):
+            Consent.objects.update_or_create(
+                beneficiary=beneficiary,
+                kind=kind,
+                defaults={"is_given": True, "recorded_on": entry_date, "recorded_by": coordinator},
+            )
+        last_day = exit_date or today - datetime.timedelta(days=1)
+        _history_sessions(beneficiary, accompanier, index, entry_date, last_day, themes)
+        _history_referral(beneficiary, accompanier, partners, index, entry_date, today)
+        _history_supports(beneficiary, accompanier, partners, index, entry_date, last_day)
+        people.append(beneficiary)
+    _past_workshops(accounts, partners, people, themes, today)
+
+
+def fold_email(name):
+    return "".join(char for char in fold(name) if char.isalnum())
+
+
+def _history_sessions(beneficiary, accompanier, index, entry_date, last_day, themes):
+    """A session about every month from entry to exit (six at most), in every modality."""
+    modalities = Session.Modality.values
+    day, number = entry_date + datetime.timedelta(days=3), 0
+    while day <= last_day and number < 6:
+        _session(
+            beneficiary,
+            accompanier,
+            key=f"Point d'étape n°{number + 1} avec {beneficiary.first_name} "
+            f"{beneficiary.last_name[0]}.",
+            starts_at=_at(day, 9 + (index + number) % 8),
+            status=Session.Status.MISSED if (index + number) % 9 == 4 else Session.Status.HELD,
+            summary=SUMMARIES[(index + number) % 3],
+            themes=[list(themes.values())[(index + number) % len(themes)]],
+            modality=modalities[(index + number) % len(modalities)],
+            duration_minutes=30 + 15 * ((index + number) % 5),
+            place="" if (index + number) % 7 in (1, 2, 4) else "Local Soli'dôme, Clermont-Ferrand",
+        )
+        day += datetime.timedelta(days=26 + index % 9)
+        number += 1
+
+
+def _history_referral(beneficiary, accompanier, partners, index, entry_date, today):
+    partner = partners[HISTORY_PARTNERS[index % len(HISTORY_PARTNERS)]]
+    sent_at = _at(entry_date + datetime.timedelta(days=10), 11)
+    recent = (today - entry_date).days < 40
+    status = Referral.Status.SENT if recent else REFERRAL_OUTCOMES[index % len(REFERRAL_OUTCOMES)]
+    answered = status in {Ref.ACCEPTED, Ref.DONE, Ref.REFUSED}
+    values = {
+        "theme": Theme.objects.get(
+            name=THEMES[["rights", "budget", "cooking", "local"][index % 4]]
+        ),
+        "message": "Besoin d'un relais pour les courses et les repas de la semaine.",
+        "shared_fields": ["phone"],
+        "status": status,
+        "sent_at": sent_at,
+        "answered_at": sent_at + datetime.timedelta(days=3) if answered else None,
+        "closed_at": sent_at + datetime.timedelta(days=20)
+        if status in {Ref.DONE, Ref.REFUSED}
+        else None,
+        "refusal_reason": "Plus de place ce trimestre, à reproposer."
+        if status == Ref.REFUSED
+        else "",
+        "expires_at": sent_at + datetime.timedelta(days=30),
+        "created_by": accompanier,
+    }
+    Referral.objects.update_or_create(
+        beneficiary=beneficiary,
+        partner=partner,
+        direction=Referral.Direction.OUTBOUND,
+        defaults=values,
+        create_defaults={**values, "token": new_token()},
+    )
+
+
+def _history_supports(beneficiary, accompanier, partners, index, entry_date, last_day):
+    """Doume conversions every other month for half of them, food baskets for the others."""
+    for number in range(3):
+        given_on = entry_date + datetime.timedelta(days=15 + 55 * number)
+        if given_on > last_day:
+            break
+        doume = index % 2 == 0
+        Support.objects.update_or_create(
+            beneficiary=beneficiary,
+            kind=Support.Kind.DOUME_BONUS if doume else Support.Kind.FOOD_BASKET,
+            description=f"Conversion n°{number + 1}." if doume else f"Panier n°{number + 1}.",
+            defaults={
+                "given_on": given_on,
+                "euros_converted": Decimal(20 + 10 * ((index + number) % 4)) if doume else None,
+                "bonus_rate": DEMO_BONUS_RATE if doume else None,
+                "amount": None if doume else Decimal(12 + (index + number) % 3 * 4),
+                "partner": partners[DOUME if doume else PANIER],
+                "recorded_by": accompanier,
+            },
+        )
+
+
+def _past_workshops(accounts, partners, people, themes, today):
+    """Workshops already held: the people followed that day signed up, and most came."""
+    A = Participation.Attendance
+    for title, theme, days_ago, host, capacity, organiser in PAST_WORKSHOPS:
+        day = today - datetime.timedelta(days=days_ago)
+        starts_at = _at(day, 14)
+        workshop, _ = Workshop.objects.update_or_create(
+            title=title,
+            defaults={
+                "description": "Un moment convivial, ouvert à toutes et tous.",
+                "starts_at": starts_at,
+                "place": partners[host].address if host else "Local Soli'dôme, Clermont-Ferrand",
+                "host": partners[host] if host else None,
+                "capacity": capacity,
+                "organiser": accounts[organiser],
+                "status": Workshop.Status.HELD,
+            },
+        )
+        workshop.themes.set([themes[theme]])
+        session, _ = Session.objects.update_or_create(
+            workshop=workshop,
+            defaults={
+                "kind": Session.Kind.COLLECTIVE,
+                "modality": Session.Modality.OUTING if host else Session.Modality.IN_PERSON,
+                "starts_at": starts_at,
+                "duration_minutes": 120,
+                "place": workshop.place,
+                "accompanier": accounts[organiser],
+                "status": Session.Status.HELD,
+            },
+        )
+        there = [
+            person
+            for person in people
+            if person.entry_date <= day and (person.exit_date is None or person.exit_date >= day)
+        ]
+        for position, person in enumerate(there[: capacity + 1]):
+            Registration.objects.update_or_create(
+                workshop=workshop,
+                beneficiary=person,
+                defaults={
+                    "status": Registration.Status.REGISTERED
+                    if position < capacity
+                    else Registration.Status.WAITING
+                },
+            )
+            if position < capacity:
+                attendance = [A.PRESENT, A.PRESENT, A.ABSENT, A.PRESENT, A.EXCUSED][position % 5]
+                Participation.objects.update_or_create(
+                    session=session, beneficiary=person, defaults={"attendance": attendance}
+                )

@@ -32,6 +32,9 @@ BUDGET = 15
 # "My data" shows everything the programme keeps about the person: one query per kind of data,
 # whatever the quantity of each.
 OWN_BUDGETS = {"beneficiary: portal data": 20}
+# The statistics and the funder report: one grouped query per table of figures, whatever the
+# size of the programme.
+OWN_BUDGETS |= {"coordinator: statistics": 22, "coordinator: funder report": 22}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -94,6 +97,8 @@ def pages(person, feed):
             "file journal": file_pages["file journal"],
             "follow-up": reverse("beneficiaries:follow_up"),
             "network view": reverse("accompaniment:network_overview"),
+            "statistics": reverse("accompaniment:statistics"),
+            "funder report": reverse("accompaniment:statistics_report"),
             "outbox page": reverse("notifications:notification_list"),
             "session list, programme": reverse("accompaniment:session_list") + "?accompanier=",
         },

@@ -64,11 +64,11 @@ def workbook_sheets(masked: list[tuple[Table, list[MaskedRow]]], context: list[t
         (
             _("Petits effectifs"),
             _(
-                "Un nombre de personnes entre 1 et %(limit)s est remplacé par « < %(limit)s », "
+                "Un nombre de personnes entre 1 et %(last)s est remplacé par « < %(limit)s », "
                 "ainsi que le plus petit autre nombre de sa ligne ou de sa colonne quand il y "
                 "serait seul masqué, pour que les totaux ne permettent pas de le retrouver."
             )
-            % {"limit": limit - 1},
+            % {"last": limit - 1, "limit": limit},
         ),
         *(
             (
