@@ -208,3 +208,12 @@ def test_queries_do_not_grow_with_ten_times_more_data(
     few = count()
     _more(9, accompanier)
     assert (few <= PAGE_BUDGET, count()) == (True, few)
+
+
+def test_the_page_and_the_report_are_in_english_too(client, coordinator, programme):
+    client.force_login(coordinator)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    page = client.get(reverse("accompaniment:statistics"), QUERY, **english).content.decode()
+    assert "Programme statistics" in page and "Sessions held by modality" in page
+    report = client.get(reverse("accompaniment:statistics_report"), QUERY, **english)
+    assert "Activity report" in report.content.decode()
