@@ -308,9 +308,8 @@ def _at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
-def _session(beneficiary, accompanier, *, key, starts_at, status, summary, themes, **more):
-    """Demo sessions are found again by their private note, which is unique to each;
-    ``more`` sets other fields (modality, duration, place)."""
+def _session(beneficiary, accompanier, *, key, starts_at, status, summary, themes):
+    """Demo sessions are found again by their private note, which is unique to each."""
     session, _ = Session.objects.update_or_create(
         accompanier=accompanier,
         private_notes=key,
@@ -324,7 +323,6 @@ def _session(beneficiary, accompanier, *, key, starts_at, status, summary, theme
             "next_steps": "Revoir les recettes choisies au prochain rendez-vous."
             if summary
             else "",
-            **more,
         },
     )
     session.themes.set(themes)
@@ -548,7 +546,7 @@ def _history(accounts, partners, today):
     coordinator = accounts["coordination@example.org"]
     communes = {commune.insee_code: commune for commune in Commune.objects.all()}
     themes = {key: Theme.objects.get(name=name) for key, name in THEMES.items()}
-    people, exits = [], 0
+    people, accompanists, exits = [], {}, 0
     for index, (first_name, last_name) in enumerate(HISTORY):
         accompanier = accounts[f"accompagnateur{1 + index % 2}@example.org"]
         senior = index % 4 >= 2
@@ -632,37 +630,60 @@ def _history(accounts, partners, today):
                 defaults={"is_given": True, "recorded_on": entry_date, "recorded_by": coordinator},
             )
         last_day = exit_date or today - datetime.timedelta(days=1)
-        _history_sessions(beneficiary, accompanier, index, entry_date, last_day, themes)
         _history_referral(beneficiary, accompanier, partners, index, entry_date, today)
         _history_supports(beneficiary, accompanier, partners, index, entry_date, last_day)
-        people.append(beneficiary)
-    _past_workshops(accounts, partners, people, themes, today)
+        people.append((beneficiary, index))
+        accompanists[beneficiary.pk] = accompanier
+    _history_sessions(people, accompanists, themes, today)
+    _past_workshops(accounts, partners, [person for person, _i in people], themes, today)
 
 
 def fold_email(name):
     return "".join(char for char in fold(name) if char.isalnum())
 
 
-def _history_sessions(beneficiary, accompanier, index, entry_date, last_day, themes):
-    """A session about every month from entry to exit (six at most), in every modality."""
-    modalities = Session.Modality.values
-    day, number = entry_date + datetime.timedelta(days=3), 0
-    while day <= last_day and number < 6:
-        _session(
-            beneficiary,
-            accompanier,
-            key=f"Point d'étape n°{number + 1} avec {beneficiary.first_name} "
-            f"{beneficiary.last_name[0]}.",
-            starts_at=_at(day, 9 + (index + number) % 8),
-            status=Session.Status.MISSED if (index + number) % 9 == 4 else Session.Status.HELD,
-            summary=SUMMARIES[(index + number) % 3],
-            themes=[list(themes.values())[(index + number) % len(themes)]],
-            modality=modalities[(index + number) % len(modalities)],
-            duration_minutes=30 + 15 * ((index + number) % 5),
-            place="" if (index + number) % 7 in (1, 2, 4) else "Local Soli'dôme, Clermont-Ferrand",
-        )
-        day += datetime.timedelta(days=26 + index % 9)
-        number += 1
+def _history_sessions(people, accompanists, themes, today):
+    """A session about every month from entry to exit (six at most) for each person, in every
+    modality. Written in bulk, replacing those of the previous run: a few queries instead of
+    a dozen per session, so that the seed stays quick."""
+    Session.objects.filter(
+        workshop=None, participations__beneficiary__in=[person for person, _i in people]
+    ).delete()
+    modalities, theme_list = Session.Modality.values, list(themes.values())
+    A = Participation.Attendance
+    sessions, participants, session_themes = [], [], []
+    for person, index in people:
+        day, number = person.entry_date + datetime.timedelta(days=3), 0
+        last_day = person.exit_date or today - datetime.timedelta(days=1)
+        while day <= last_day and number < 6:
+            step = index + number
+            missed = step % 9 == 4
+            sessions.append(
+                Session(
+                    accompanier=accompanists[person.pk],
+                    private_notes=f"Point d'étape n°{number + 1} avec {person.first_name}.",
+                    starts_at=_at(day, 9 + step % 8),
+                    status=Session.Status.MISSED if missed else Session.Status.HELD,
+                    modality=modalities[step % len(modalities)],
+                    duration_minutes=30 + 15 * (step % 5),
+                    place="" if step % 7 in (1, 2, 4) else "Local Soli'dôme, Clermont-Ferrand",
+                    shared_summary="" if missed else SUMMARIES[step % 3],
+                )
+            )
+            attendance = A.ABSENT if missed else A.PRESENT
+            participants.append((person, attendance))
+            session_themes.append(theme_list[step % len(theme_list)])
+            day += datetime.timedelta(days=26 + index % 9)
+            number += 1
+    Session.objects.bulk_create(sessions)
+    Participation.objects.bulk_create(
+        Participation(session=session, beneficiary=person, attendance=attendance)
+        for session, (person, attendance) in zip(sessions, participants, strict=True)
+    )
+    Session.themes.through.objects.bulk_create(
+        Session.themes.through(session=session, theme=theme)
+        for session, theme in zip(sessions, session_themes, strict=True)
+    )
 
 
 def _history_referral(beneficiary, accompanier, partners, index, entry_date, today):
@@ -755,19 +776,25 @@ def _past_workshops(accounts, partners, people, themes, today):
             person
             for person in people
             if person.entry_date <= day and (person.exit_date is None or person.exit_date >= day)
-        ]
-        for position, person in enumerate(there[: capacity + 1]):
-            Registration.objects.update_or_create(
+        ][: capacity + 1]
+        # Replaced in bulk on every run, as the sessions above.
+        workshop.registrations.all().delete()
+        session.participations.all().delete()
+        Registration.objects.bulk_create(
+            Registration(
                 workshop=workshop,
                 beneficiary=person,
-                defaults={
-                    "status": Registration.Status.REGISTERED
-                    if position < capacity
-                    else Registration.Status.WAITING
-                },
+                status=Registration.Status.REGISTERED
+                if position < capacity
+                else Registration.Status.WAITING,
             )
-            if position < capacity:
-                attendance = [A.PRESENT, A.PRESENT, A.ABSENT, A.PRESENT, A.EXCUSED][position % 5]
-                Participation.objects.update_or_create(
-                    session=session, beneficiary=person, defaults={"attendance": attendance}
-                )
+            for position, person in enumerate(there)
+        )
+        Participation.objects.bulk_create(
+            Participation(
+                session=session,
+                beneficiary=person,
+                attendance=[A.PRESENT, A.PRESENT, A.ABSENT, A.PRESENT, A.EXCUSED][position % 5],
+            )
+            for position, person in enumerate(there[:capacity])
+        )
