@@ -36,7 +36,7 @@ def month_chart(table: Table, months: list) -> dict:
     labels = [
         {
             "x": index * SLOT + SLOT / 2,
-            "month": formats.date_format(month, "M"),
+            "month": formats.date_format(month, "N"),
             "year": month.year if index == 0 or month.month == 1 else "",
         }
         for index, month in enumerate(months)
@@ -69,7 +69,7 @@ def ranking_chart(table: Table) -> dict:
             {
                 "y": index * ROW_HEIGHT,
                 "text_y": index * ROW_HEIGHT + ROW_HEIGHT * 0.7,
-                "label": row.label,
+                "label": _short(str(row.label)),
                 "value": row.values[-1],
                 "width": round(BAR_WIDTH * float(row.values[-1]) / float(top), 2),
                 "value_x": LABEL_WIDTH
@@ -79,6 +79,11 @@ def ranking_chart(table: Table) -> dict:
             for index, row in enumerate(rows)
         ],
     }
+
+
+def _short(label: str, length: int = 36) -> str:
+    """A label that fits left of its bar (the table after the chart gives it in full)."""
+    return label if len(label) <= length else label[: length - 1].rstrip() + "…"
 
 
 def chart_of(table: Table, months: list) -> dict | None:

@@ -169,7 +169,7 @@ def public_expression(reference_day: datetime.date) -> Case:
 
 
 def _month_labels(period: MonthPeriod) -> list[str]:
-    return [formats.date_format(month, "M Y") for month in period.months]
+    return [formats.date_format(month, "N Y") for month in period.months]
 
 
 def _month(name: str) -> TruncMonth:
