@@ -46,6 +46,15 @@ def masked_rows(table: Table, limit: int) -> list[MaskedRow]:
     ]
 
 
+def masked_headline(figures: list[tuple], limit: int) -> list[tuple]:
+    """The headline figures of ``statistics.headline`` with a small count of people masked
+    (a commune or a public chosen can make them small)."""
+    return [
+        (label, f"< {limit}" if counts_people and 0 < value < limit else value, is_money)
+        for label, value, is_money, counts_people in figures
+    ]
+
+
 def report(tables: list[Table]) -> list[tuple[Table, list[MaskedRow]]]:
     limit = threshold()
     return [(table, masked_rows(table, limit)) for table in tables]

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import (
@@ -35,6 +36,9 @@ from django.utils.translation import gettext_lazy as _
 from accompaniment.models import Participation, Referral, Registration, Session, Support, Workshop
 from beneficiaries.models import Assignment, Beneficiary, Commune, years_ago
 from partners.models import Category, add_months
+
+if TYPE_CHECKING:
+    from soli_dome.users.models import User
 
 # A period longer than this makes tables too wide to read and a query too long to wait for.
 MAX_MONTHS = 36
@@ -90,7 +94,7 @@ class Selection:
 
     public: str = ""
     commune: Commune | None = None
-    accompanier: object = None  # a User
+    accompanier: "User | None" = None
 
     @property
     def is_everyone(self) -> bool:
@@ -631,16 +635,16 @@ class Statistics:
 
 
 def headline(tables: Sequence[Table]) -> list[tuple]:
-    """The figures of the period shown first: (label, value, is money)."""
+    """The figures of the period shown first: (label, value, is money, counts people)."""
     by_key = {table.key: table for table in tables}
     money = by_key["montants"]
     return [
-        (_("personnes accompagnées"), by_key["publics"].total, False),
-        (_("entrées"), by_key["entrees"].total, False),
-        (_("sorties"), by_key["sorties"].total, False),
-        (_("séances réalisées"), by_key["seances"].total, False),
-        (_("heures d'accompagnement"), by_key["heures"].total, False),
-        (_("orientations"), by_key["orientations"].total, False),
-        (_("euros convertis en Doume"), money.rows[0].values[-1], True),
-        (_("de bonus solidaire Doume"), money.rows[1].values[-1], True),
+        (_("personnes accompagnées"), by_key["publics"].total, False, True),
+        (_("entrées"), by_key["entrees"].total, False, True),
+        (_("sorties"), by_key["sorties"].total, False, True),
+        (_("séances réalisées"), by_key["seances"].total, False, False),
+        (_("heures d'accompagnement"), by_key["heures"].total, False, False),
+        (_("orientations"), by_key["orientations"].total, False, True),
+        (_("euros convertis en Doume"), money.rows[0].values[-1], True, False),
+        (_("de bonus solidaire Doume"), money.rows[1].values[-1], True, False),
     ]

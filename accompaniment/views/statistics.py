@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accompaniment.forms.statistics import StatisticsFilterForm
 from accompaniment.reporting import funder_report
 from accompaniment.reporting.charts import chart_of
-from accompaniment.reporting.statistics import Statistics, headline
+from accompaniment.reporting.statistics import Selection, Statistics, headline
 from beneficiaries.models import Beneficiary
 from soli_dome import exports
 from soli_dome.users.permissions import coordinator_required
@@ -38,7 +38,7 @@ def statistics(request):
         {
             "form": form,
             "period": period,
-            "headline": headline(tables),
+            "headline": [figure[:3] for figure in headline(tables)],
             "sections": [(table, chart_of(table, period.months)) for table in tables],
             "query": query,
             "outcomes_url": _outcomes_url(),
@@ -69,9 +69,8 @@ def _report_context(period, selection) -> list[tuple]:
 def _report_selection(request):
     """The report's period and people: the accompanier filter is left out, a report is
     about the programme, not about a member of the team."""
-    form, period, selection = _statistics(request)
-    selection = type(selection)(public=selection.public, commune=selection.commune)
-    return period, selection
+    _form, period, selection = _statistics(request)
+    return period, Selection(public=selection.public, commune=selection.commune)
 
 
 @coordinator_required
@@ -85,7 +84,7 @@ def statistics_report(request):
         {
             "period": period,
             "about": _report_context(period, selection),
-            "headline": headline(tables),
+            "headline": funder_report.masked_headline(headline(tables), funder_report.threshold()),
             "tables": funder_report.report(tables),
             "threshold": funder_report.threshold(),
             "query": request.GET.urlencode(),

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from beneficiaries.models import Commune
 from tests.accompaniment.factories import (
     ReferralFactory,
     RegistrationFactory,
@@ -215,3 +216,13 @@ def test_the_page_and_the_report_are_in_english_too(client, coordinator, program
     assert "Programme statistics" in page and "Sessions held by modality" in page
     report = client.get(reverse("accompaniment:statistics_report"), QUERY, **english)
     assert "Activity report" in report.content.decode()
+
+
+def test_the_report_masks_a_small_headline_count_of_people(client, coordinator, programme):
+    client.force_login(coordinator)
+    cournon = Commune.objects.get(insee_code="63124")  # Casimir only
+    page = client.get(
+        reverse("accompaniment:statistics_report"), {**QUERY, "commune": cournon.pk}
+    ).content.decode()
+    assert 'Personnes accompagnées</th><td class="text-end">&lt; 5</td>' in page
+    assert 'Séances réalisées</th><td class="text-end">2</td>' in page  # not people
