@@ -226,3 +226,14 @@ def test_the_report_masks_a_small_headline_count_of_people(client, coordinator, 
     ).content.decode()
     assert 'Personnes accompagnées</th><td class="text-end">&lt; 5</td>' in page
     assert 'Séances réalisées</th><td class="text-end">2</td>' in page  # not people
+
+
+@pytest.mark.parametrize("url", ["/statistiques/resultats/", None])
+def test_the_outcomes_page_is_linked_once_it_exists(client, coordinator, monkeypatch, url):
+    from accompaniment.views import statistics as views
+
+    monkeypatch.setattr(views, "_outcomes_url", lambda: url)
+    client.force_login(coordinator)
+    page = client.get(reverse("accompaniment:statistics")).content.decode()
+    link = '<a class="btn btn-outline-primary" href="/statistiques/resultats/">'
+    assert (link in page, "Résultats : pratiques alimentaires" in page) == (bool(url), bool(url))
