@@ -186,6 +186,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
     _workshops(accounts, today)
     _portal_accounts(accounts, partners, today)
     _supports(partners, today)
+    _history(accounts, partners, today)
     _reminders()
     _rights_requests()
     return [(email, user.get_role_display()) for email, user in accounts.items()]
@@ -385,8 +386,12 @@ WORKSHOPS = [
 
 
 def _workshops(accounts, today):
+    # The people of the year's history (below) stay out of the coming workshops.
     followed = list(
-        Beneficiary.objects.followed().exclude(status=Beneficiary.Status.PROSPECT).order_by("pk")
+        Beneficiary.objects.followed()
+        .exclude(status=Beneficiary.Status.PROSPECT)
+        .exclude(last_name__in=HISTORY_LAST_NAMES)
+        .order_by("pk")
     )
     for index, row in enumerate(WORKSHOPS):
         title, theme, in_days, hour, place, host, capacity, organiser = row
@@ -529,3 +534,297 @@ def _account(email, first_name, last_name, role, password):
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+# A year of the programme's life, for the statistics and the funder report: people who came
+# in month after month (some already gone, for every exit reason), their sessions in every
+# modality, a referral each with its outcome, their supports, and past workshops with the
+# attendance taken. (first name, last name); the rest is drawn from the position in the list.
+# fmt: off
+HISTORY = [
+    ("Manon", "Chassaigne"), ("Raymonde", "Bouchet"), ("Enzo", "Pélissier"),
+    ("Lucienne", "Fayolle"), ("Jade", "Tixier"), ("Roger", "Montel"), ("Théo", "Soulier"),
+    ("Simone", "Vernière"), ("Clara", "Aubignat"), ("André", "Rouchon"), ("Noah", "Gidon"),
+    ("Paulette", "Brugière"), ("Zoé", "Malleret"), ("Henri", "Cohadon"), ("Rayan", "Bardin"),
+    ("Yvette", "Chomette"), ("Maëlys", "Delorme"), ("Robert", "Gauttier"), ("Ilyes", "Besson"),
+    ("Germaine", "Ollier"),
+]
+HISTORY_COMMUNES = [
+    "63113", "63124", "63032", "63075", "63164", "63193", "63284", "63307", "63063", "63014",
+    "63042", "63069", "63070", "63099", "63141", "63254", "63263", "63272", "63308", "63345", "",
+]
+HISTORY_PARTNERS = [
+    "Épicerie solidaire du Vergnes", "Mission locale de l'agglomération clermontoise",
+    "Résidence Habitat Jeunes Les Puys", "Jardins de Sarliève — chantier d'insertion",
+    "Le Panier cournonnais — aide alimentaire", "Centre communal d'action sociale de Chamalières",
+    "Les Toques solidaires", "Résidence autonomie Les Tilleuls", "Doume — ADML63",
+    "CFPPA des Volcans — formation maraîchage",
+]
+# (title, theme key, days ago, host partner or "", capacity, organiser)
+PAST_WORKSHOPS = [
+    ("Atelier cuisine : légumes d'hiver à petit prix", "cooking", 40, "Les Toques solidaires", 8,
+     "accompagnateur1@example.org"),
+    ("Visite de la ferme du Bois de Riom", "local", 95, "Ferme du Bois de Riom", 10,
+     "accompagnateur2@example.org"),
+    ("Repas partagé de printemps", "social", 160, "", 12, "accompagnateur1@example.org"),
+    ("Faire ses courses en Doume au marché", "doume", 250, "Doume — ADML63", 8,
+     "accompagnateur2@example.org"),
+]
+# fmt: on
+HISTORY_LAST_NAMES = [last_name for _first, last_name in HISTORY]
+R, Ref = Beneficiary.ExitReason, Referral.Status
+REFERRAL_OUTCOMES = [Ref.ACCEPTED, Ref.DONE, Ref.REFUSED, Ref.EXPIRED, Ref.DONE, Ref.ACCEPTED]
+
+
+def _history(accounts, partners, today):
+    coordinator = accounts["coordination@example.org"]
+    communes = {commune.insee_code: commune for commune in Commune.objects.all()}
+    themes = {key: Theme.objects.get(name=name) for key, name in THEMES.items()}
+    people, accompanists, exits = [], {}, 0
+    for index, (first_name, last_name) in enumerate(HISTORY):
+        accompanier = accounts[f"accompagnateur{1 + index % 2}@example.org"]
+        senior = index % 4 >= 2
+        entry_days = 20 + index * 17
+        closed = index >= 5 and index % 3 != 1
+        exit_days = entry_days - 60 - (index % 4) * 15 if closed else None
+        entry_date = today - datetime.timedelta(days=entry_days)
+        exit_date = today - datetime.timedelta(days=exit_days) if closed else None
+        B = Beneficiary
+        if senior:
+            situation = {
+                "household": [B.Household.ALONE, B.Household.COUPLE][index % 2],
+                "housing": [B.Housing.TENANT, B.Housing.SENIOR_RESIDENCE, B.Housing.OWNER][
+                    index % 3
+                ],
+                "main_activity": B.Activity.RETIRED,
+                "resources": [B.Resources.PENSION, B.Resources.MINIMUM_INCOME][index % 2],
+            }
+        else:
+            situation = {
+                "household": [
+                    B.Household.ALONE,
+                    B.Household.SHARED,
+                    B.Household.WITH_PARENTS,
+                    B.Household.SINGLE_PARENT,
+                ][index % 4],
+                "housing": [
+                    B.Housing.FJT,
+                    B.Housing.TENANT,
+                    B.Housing.STUDENT_RESIDENCE,
+                    B.Housing.HOSTED,
+                    B.Housing.EMERGENCY,
+                ][index % 5],
+                "main_activity": [
+                    B.Activity.STUDENT,
+                    B.Activity.TRAINING,
+                    B.Activity.JOB_SEEKER,
+                    B.Activity.INSERTION,
+                    B.Activity.EMPLOYED,
+                ][index % 5],
+                "resources": [
+                    B.Resources.YOUTH_SCHEME,
+                    B.Resources.UNEMPLOYMENT,
+                    B.Resources.EARNINGS,
+                    B.Resources.MINIMUM_INCOME,
+                    B.Resources.NONE,
+                ][index % 5],
+            }
+        age = 62 + index * 3 % 25 if senior else 17 + index % 9
+        beneficiary, _ = Beneficiary.objects.update_or_create(
+            first_name=first_name,
+            last_name=last_name,
+            defaults={
+                "birth_date": datetime.date(today.year - age, 1 + index * 5 % 12, 1 + index % 27),
+                "gender": [B.Gender.WOMAN, B.Gender.MAN][index % 2],
+                "phone": to_e164(_phone(40 + index)),
+                "email": demo_address(first_name, last_name),
+                "commune": communes.get(HISTORY_COMMUNES[index % len(HISTORY_COMMUNES)]),
+                **situation,
+                "status": B.Status.CLOSED
+                if closed
+                else (B.Status.PAUSED if index % 7 == 3 else B.Status.ACTIVE),
+                "entry_date": entry_date,
+                "exit_date": exit_date,
+                "exit_reason": R.values[exits % len(R.values)] if closed else "",
+                "last_contact_on": exit_date or today - datetime.timedelta(days=2 + index * 5 % 40),
+            },
+        )
+        exits += closed
+        Assignment.objects.update_or_create(
+            beneficiary=beneficiary, accompanier=accompanier, defaults={"is_primary": True}
+        )
+        for kind in (
+            Consent.Kind.DATA_PROCESSING,
+            Consent.Kind.REMINDERS,
+            Consent.Kind.PARTNER_SHARING,
+        ):
+            Consent.objects.update_or_create(
+                beneficiary=beneficiary,
+                kind=kind,
+                defaults={"is_given": True, "recorded_on": entry_date, "recorded_by": coordinator},
+            )
+        last_day = exit_date or today - datetime.timedelta(days=1)
+        _history_referral(beneficiary, accompanier, partners, index, entry_date, today)
+        _history_supports(beneficiary, accompanier, partners, index, entry_date, last_day)
+        people.append((beneficiary, index))
+        accompanists[beneficiary.pk] = accompanier
+    _history_sessions(people, accompanists, themes, today)
+    _past_workshops(accounts, partners, [person for person, _i in people], themes, today)
+
+
+def _history_sessions(people, accompanists, themes, today):
+    """A session about every month from entry to exit (six at most) for each person, in every
+    modality. Written in bulk, replacing those of the previous run: a few queries instead of
+    a dozen per session, so that the seed stays quick."""
+    Session.objects.filter(
+        workshop=None, participations__beneficiary__in=[person for person, _i in people]
+    ).delete()
+    modalities, theme_list = Session.Modality.values, list(themes.values())
+    A = Participation.Attendance
+    sessions, participants, session_themes = [], [], []
+    for person, index in people:
+        day, number = person.entry_date + datetime.timedelta(days=3), 0
+        last_day = person.exit_date or today - datetime.timedelta(days=1)
+        while day <= last_day and number < 6:
+            step = index + number
+            missed = step % 9 == 4
+            sessions.append(
+                Session(
+                    accompanier=accompanists[person.pk],
+                    private_notes=f"Point d'étape n°{number + 1} avec {person.first_name}.",
+                    starts_at=_at(day, 9 + step % 8),
+                    status=Session.Status.MISSED if missed else Session.Status.HELD,
+                    modality=modalities[step % len(modalities)],
+                    duration_minutes=30 + 15 * (step % 5),
+                    place="" if step % 7 in (1, 2, 4) else "Local Soli'dôme, Clermont-Ferrand",
+                    shared_summary="" if missed else SUMMARIES[step % 3],
+                )
+            )
+            attendance = A.ABSENT if missed else A.PRESENT
+            participants.append((person, attendance))
+            session_themes.append(theme_list[step % len(theme_list)])
+            day += datetime.timedelta(days=26 + index % 9)
+            number += 1
+    Session.objects.bulk_create(sessions)
+    Participation.objects.bulk_create(
+        Participation(session=session, beneficiary=person, attendance=attendance)
+        for session, (person, attendance) in zip(sessions, participants, strict=True)
+    )
+    Session.themes.through.objects.bulk_create(
+        Session.themes.through(session=session, theme=theme)
+        for session, theme in zip(sessions, session_themes, strict=True)
+    )
+
+
+def _history_referral(beneficiary, accompanier, partners, index, entry_date, today):
+    partner = partners[HISTORY_PARTNERS[index % len(HISTORY_PARTNERS)]]
+    sent_at = _at(entry_date + datetime.timedelta(days=10), 11)
+    recent = (today - entry_date).days < 40
+    status = Referral.Status.SENT if recent else REFERRAL_OUTCOMES[index % len(REFERRAL_OUTCOMES)]
+    answered = status in {Ref.ACCEPTED, Ref.DONE, Ref.REFUSED}
+    values = {
+        "theme": Theme.objects.get(
+            name=THEMES[["rights", "budget", "cooking", "local"][index % 4]]
+        ),
+        "message": "Besoin d'un relais pour les courses et les repas de la semaine.",
+        "shared_fields": ["phone"],
+        "status": status,
+        "sent_at": sent_at,
+        "answered_at": sent_at + datetime.timedelta(days=3) if answered else None,
+        "closed_at": sent_at + datetime.timedelta(days=20)
+        if status in {Ref.DONE, Ref.REFUSED}
+        else None,
+        "refusal_reason": "Plus de place ce trimestre, à reproposer."
+        if status == Ref.REFUSED
+        else "",
+        "expires_at": sent_at + datetime.timedelta(days=30),
+        "created_by": accompanier,
+    }
+    Referral.objects.update_or_create(
+        beneficiary=beneficiary,
+        partner=partner,
+        direction=Referral.Direction.OUTBOUND,
+        defaults=values,
+        create_defaults={**values, "token": new_token()},
+    )
+
+
+def _history_supports(beneficiary, accompanier, partners, index, entry_date, last_day):
+    """Doume conversions every other month for half of them, food baskets for the others."""
+    for number in range(3):
+        given_on = entry_date + datetime.timedelta(days=15 + 55 * number)
+        if given_on > last_day:
+            break
+        doume = index % 2 == 0
+        Support.objects.update_or_create(
+            beneficiary=beneficiary,
+            kind=Support.Kind.DOUME_BONUS if doume else Support.Kind.FOOD_BASKET,
+            description=f"Conversion n°{number + 1}." if doume else f"Panier n°{number + 1}.",
+            defaults={
+                "given_on": given_on,
+                "euros_converted": Decimal(20 + 10 * ((index + number) % 4)) if doume else None,
+                "bonus_rate": DEMO_BONUS_RATE if doume else None,
+                "amount": None if doume else Decimal(12 + (index + number) % 3 * 4),
+                "partner": partners[DOUME if doume else PANIER],
+                "recorded_by": accompanier,
+            },
+        )
+
+
+def _past_workshops(accounts, partners, people, themes, today):
+    """Workshops already held: the people followed that day signed up, and most came."""
+    A = Participation.Attendance
+    for title, theme, days_ago, host, capacity, organiser in PAST_WORKSHOPS:
+        day = today - datetime.timedelta(days=days_ago)
+        starts_at = _at(day, 14)
+        workshop, _ = Workshop.objects.update_or_create(
+            title=title,
+            defaults={
+                "description": "Un moment convivial, ouvert à toutes et tous.",
+                "starts_at": starts_at,
+                "place": partners[host].address if host else "Local Soli'dôme, Clermont-Ferrand",
+                "host": partners[host] if host else None,
+                "capacity": capacity,
+                "organiser": accounts[organiser],
+                "status": Workshop.Status.HELD,
+            },
+        )
+        workshop.themes.set([themes[theme]])
+        session, _ = Session.objects.update_or_create(
+            workshop=workshop,
+            defaults={
+                "kind": Session.Kind.COLLECTIVE,
+                "modality": Session.Modality.OUTING if host else Session.Modality.IN_PERSON,
+                "starts_at": starts_at,
+                "duration_minutes": 120,
+                "place": workshop.place,
+                "accompanier": accounts[organiser],
+                "status": Session.Status.HELD,
+            },
+        )
+        there = [
+            person
+            for person in people
+            if person.entry_date <= day and (person.exit_date is None or person.exit_date >= day)
+        ][: capacity + 1]
+        # Replaced in bulk on every run, as the sessions above.
+        workshop.registrations.all().delete()
+        session.participations.all().delete()
+        Registration.objects.bulk_create(
+            Registration(
+                workshop=workshop,
+                beneficiary=person,
+                status=Registration.Status.REGISTERED
+                if position < capacity
+                else Registration.Status.WAITING,
+            )
+            for position, person in enumerate(there)
+        )
+        Participation.objects.bulk_create(
+            Participation(
+                session=session,
+                beneficiary=person,
+                attendance=[A.PRESENT, A.PRESENT, A.ABSENT, A.PRESENT, A.EXCUSED][position % 5],
+            )
+            for position, person in enumerate(there[:capacity])
+        )

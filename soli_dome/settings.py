@@ -359,6 +359,10 @@ PROGRAMME_PHONE = os.environ.get("PROGRAMME_PHONE", "")
 # Each support records the rate it was given with, so a change here never rewrites the past.
 DOUME_SOCIAL_BONUS_RATE = Decimal(os.environ.get("DOUME_SOCIAL_BONUS_RATE") or "15")
 
+# The funder report masks any count of people below this threshold (and the counts that would
+# give it back by subtraction), so that nobody can be recognised in a small cell.
+STATISTICS_SMALL_CELL = env_int("STATISTICS_SMALL_CELL", 5)
+
 # An accompanier's invitation to the beneficiary portal is valid for this many days.
 PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 14)
 

@@ -36,6 +36,9 @@ OWN_BUDGETS = {
     "beneficiary: portal data, printed": 24,
     "beneficiary: portal data, ZIP": 24,
 }
+# The statistics and the funder report: one grouped query per table of figures, whatever the
+# size of the programme.
+OWN_BUDGETS |= {"coordinator: statistics": 22, "coordinator: funder report": 22}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -98,6 +101,8 @@ def pages(person, feed):
             "file journal": file_pages["file journal"],
             "follow-up": reverse("beneficiaries:follow_up"),
             "network view": reverse("accompaniment:network_overview"),
+            "statistics": reverse("accompaniment:statistics"),
+            "funder report": reverse("accompaniment:statistics_report"),
             "outbox page": reverse("notifications:notification_list"),
             "access journal": reverse("audit:journal"),
             "access journal, one file": reverse("audit:journal") + f"?dossier={person.pk}",

@@ -78,6 +78,8 @@ def crawl(client, start):
             continue
         seen_routes.add(route)
         response = client.get(url, follow=True)
+        if response.streaming:  # a download (CSV, XLSX): read to its end, which closes it
+            response.getvalue()
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
