@@ -1,3 +1,4 @@
+from .assessments import FoodInsecurityAssessment, Moment, PracticesCheckIn
 from .calendar import CalendarFeed
 from .closing import ExitReview
 from .plans import Goal, GoalChange, Step, Theme
@@ -8,6 +9,9 @@ from .workshops import Registration, Workshop
 
 __all__ = [
     "CalendarFeed",
+    "FoodInsecurityAssessment",
+    "Moment",
+    "PracticesCheckIn",
     "ExitReview",
     "Goal",
     "GoalChange",

@@ -1,6 +1,7 @@
 """URLs of the accompaniment app, one module per feature."""
 
 from . import (
+    assessments,
     calendar,
     closing,
     dashboard,
@@ -18,6 +19,7 @@ from . import (
 app_name = "accompaniment"
 
 urlpatterns = [
+    *assessments.urlpatterns,
     *calendar.urlpatterns,
     *closing.urlpatterns,
     *dashboard.urlpatterns,
