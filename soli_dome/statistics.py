@@ -4,7 +4,8 @@ A count of people from 1 to ``threshold - 1`` could point at someone: it is show
 "< threshold". A zero tells nothing about anyone and stays. So that nobody subtracts their
 way back to a hidden count from a row or column total, a row or column left with a single
 hidden cell gets a second one hidden (its smallest other count): secondary suppression,
-repeated until no row or column has exactly one hidden cell.
+repeated until no row or column has exactly one hidden cell (zeros stay shown: a line
+whose other counts are zero has nothing left to hide, its total being the hidden count).
 """
 
 from django.conf import settings
@@ -43,13 +44,12 @@ def suppress_small_cells(
         for line in lines:
             if sum(1 for cell in line if cell in hidden) != 1:
                 continue
-            shown = [cell for cell in line if cell not in hidden]
+            # A zero is never hidden: with the totals in the table, a line whose other counts
+            # are all zero has its total hidden too (it equals the hidden count).
+            shown = [cell for cell in line if cell not in hidden and table[cell[0]][cell[1]]]
             if not shown:
                 continue
-            # The smallest other count, a non-zero one first: hiding a zero protects least.
-            r, c = min(
-                shown, key=lambda cell: (table[cell[0]][cell[1]] == 0, table[cell[0]][cell[1]])
-            )
+            r, c = min(shown, key=lambda cell: table[cell[0]][cell[1]])
             hidden.add((r, c))
             changed = True
     label = suppressed_label(threshold)
