@@ -333,3 +333,7 @@ STATISTICS_SMALL_CELL = env_int("STATISTICS_SMALL_CELL", 5)
 EXPORT_BACKGROUND_FROM_ROWS = env_int("EXPORT_BACKGROUND_FROM_ROWS", 2000)
 EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
 EXPORTS_DIR = Path(os.environ.get("EXPORTS_DIR", VAR_DIR / "exports"))
+CELERY_BEAT_SCHEDULE["accompaniment-purge-expired-exports"] = {
+    "task": "accompaniment.purge_expired_exports",
+    "schedule": crontab(minute=30),
+}

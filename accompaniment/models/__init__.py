@@ -1,6 +1,7 @@
 from .assessments import FoodInsecurityAssessment, Moment, PracticesCheckIn
 from .calendar import CalendarFeed
 from .closing import ExitReview
+from .exports import DataExport
 from .plans import Goal, GoalChange, Step, Theme
 from .referrals import Referral
 from .sessions import Note, Participation, Session
@@ -12,6 +13,7 @@ __all__ = [
     "FoodInsecurityAssessment",
     "Moment",
     "PracticesCheckIn",
+    "DataExport",
     "ExitReview",
     "Goal",
     "GoalChange",
