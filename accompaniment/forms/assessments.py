@@ -71,7 +71,7 @@ class FoodInsecurityForm(AssessmentFormMixin, forms.ModelForm):
                 label=f"{number}. {label}",
                 choices=YES_NO,
                 coerce=lambda value: value == "yes",
-                widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+                widget=forms.RadioSelect,
                 initial=initial,
                 error_messages={"required": _("Répondez oui ou non.")},
             )
