@@ -14,9 +14,12 @@ from django.utils import timezone
 
 from accompaniment import reminders
 from accompaniment.models import (
+    FoodInsecurityAssessment,
     Goal,
+    Moment,
     Note,
     Participation,
+    PracticesCheckIn,
     Referral,
     Registration,
     Session,
@@ -25,6 +28,7 @@ from accompaniment.models import (
     Theme,
     Workshop,
 )
+from accompaniment.models.assessments import FIES_FIELDS
 from accompaniment.models.referrals import new_token
 from beneficiaries.communes import load_commune_positions, load_metropole_communes
 from beneficiaries.models import (
@@ -187,6 +191,7 @@ def seed_demo(*, password=DEMO_PASSWORD, today=None):
     _portal_accounts(accounts, partners, today)
     _supports(partners, today)
     _history(accounts, partners, today)
+    _outcomes(coordinator, today)
     _reminders()
     _rights_requests()
     return [(email, user.get_role_display()) for email, user in accounts.items()]
@@ -522,6 +527,60 @@ def _supports(partners, today):
                 "recorded_by": beneficiary.primary_accompanier(),
             },
         )
+
+
+def _outcomes(coordinator, today):
+    """Entry and exit questionnaires for every file past its first contact (a "during" one
+    too for some), so that the file trends, the outcome statistics and the exports show
+    something; most people are better at exit, a few the same or worse. Every other one gave
+    the research consent."""
+    people = (
+        Beneficiary.objects.exclude(status=Beneficiary.Status.PROSPECT)
+        .filter(assignments__is_primary=True)
+        .order_by("pk")
+    )
+    for index, person in enumerate(people):
+        by = person.primary_accompanier()
+        entry_on = person.entry_date
+        exit_on = person.exit_date or today - datetime.timedelta(days=index % 4)
+        entry_score = 3 + index * 5 % 6
+        exit_score = {0: entry_score, 5: min(entry_score + 1, 8)}.get(
+            index % 7, max(entry_score - 3 - index % 3, 0)
+        )
+        moments = [(Moment.ENTRY, entry_on, entry_score, 0), (Moment.EXIT, exit_on, exit_score, 2)]
+        if index % 2:
+            middle = entry_on + (exit_on - entry_on) / 2
+            moments.append((Moment.DURING, middle, (entry_score + exit_score) // 2, 1))
+        for moment, on, score, progress in moments:
+            answers = {name: rank < score for rank, name in enumerate(FIES_FIELDS)}
+            keys = {"beneficiary": person, "moment": moment}
+            if moment == Moment.DURING:
+                keys["taken_on"] = on
+            FoodInsecurityAssessment.objects.update_or_create(
+                **keys, defaults={**answers, "taken_on": on, "recorded_by": by}
+            )
+            step = -1 if index % 7 == 5 and moment == Moment.EXIT else progress
+            # The person filled their own check-in in the portal when they have an account.
+            filled_by = person.user if person.user_id and moment != Moment.ENTRY else by
+            PracticesCheckIn.objects.update_or_create(
+                **keys,
+                defaults={
+                    "taken_on": on,
+                    "recorded_by": filled_by,
+                    "home_cooking": min(max(2 + step + index % 2, 1), 5),
+                    "fresh_seasonal": min(max(2 + step, 1), 5),
+                    "local_products": min(max(1 + step + index % 3, 1), 5),
+                    "skipped_meals": min(max(4 - step - index % 2, 1), 5),
+                    "cooking_confidence": min(max(2 + step, 1), 4),
+                    "doume_use": min(max(1 + step * (index % 3), 1), 5),
+                },
+            )
+        if index % 2 == 0:
+            Consent.objects.update_or_create(
+                beneficiary=person,
+                kind=Consent.Kind.RESEARCH,
+                defaults={"is_given": True, "recorded_on": entry_on, "recorded_by": coordinator},
+            )
 
 
 def _account(email, first_name, last_name, role, password):

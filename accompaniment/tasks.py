@@ -21,3 +21,19 @@ def write_daily_notifications():
 def apply_retention():
     """Daily: anonymise the files whose two-year retention is over (idempotent)."""
     retention.apply_retention()
+
+
+@shared_task(name="accompaniment.run_export")
+def run_export(export_id):
+    """A large export asked for on the Exports page, written to its file."""
+    from accompaniment.reporting import exports
+
+    exports.run_export(export_id)
+
+
+@shared_task(name="accompaniment.purge_expired_exports")
+def purge_expired_exports():
+    """Hourly: the files of exports whose download link has expired are deleted."""
+    from accompaniment.reporting import exports
+
+    exports.purge_expired_exports()

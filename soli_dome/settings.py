@@ -405,3 +405,17 @@ CELERY_BEAT_SCHEDULE["accompaniment-daily-notifications"] = {
     "task": "accompaniment.write_daily_notifications",
     "schedule": crontab(minute=0),
 }
+
+# Statistics and reports: a count of people below this shows as "< N" (small-cell rule).
+STATISTICS_SMALL_CELL = env_int("STATISTICS_SMALL_CELL", 5)
+
+# Exports: one with more rows than this is written by a background worker under
+# VAR_DIR/exports (never under MEDIA_ROOT: nothing there is served), and its download link
+# works for the person who asked, for EXPORT_LINK_HOURS hours.
+EXPORT_BACKGROUND_FROM_ROWS = env_int("EXPORT_BACKGROUND_FROM_ROWS", 2000)
+EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
+EXPORTS_DIR = Path(os.environ.get("EXPORTS_DIR", VAR_DIR / "exports"))
+CELERY_BEAT_SCHEDULE["accompaniment-purge-expired-exports"] = {
+    "task": "accompaniment.purge_expired_exports",
+    "schedule": crontab(minute=30),
+}

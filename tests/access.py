@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from accompaniment.models.calendar import CalendarFeed
+from accompaniment.models.exports import DataExport
 from beneficiaries.models import (
     AccessRequest,
     Consent,
@@ -30,6 +31,7 @@ from beneficiaries.models import (
 from partners.models import ImportJob
 from soli_dome.users.models import User
 from tests.accompaniment.factories import (
+    FoodInsecurityAssessmentFactory,
     GoalFactory,
     NoteFactory,
     ReferralFactory,
@@ -90,6 +92,8 @@ class Side:
     feed: object
     personal_feed: object
     access_request: object
+    assessment: object
+    export: object
     notification: object
 
 
@@ -151,6 +155,12 @@ def _side(partner) -> Side:
         feed=CalendarFeed.objects.create(user=accompanier),
         personal_feed=CalendarFeed.objects.create(user=beneficiary.user),
         access_request=AccessRequest.objects.create(beneficiary=beneficiary),
+        assessment=FoodInsecurityAssessmentFactory(
+            beneficiary=beneficiary, recorded_by=accompanier, score=3
+        ),
+        export=DataExport.objects.create(
+            kind="seances", file_format="csv", requested_by=accompanier, row_count=1
+        ),
         notification=NotificationFactory(recipient=beneficiary),
     )
 

@@ -166,6 +166,32 @@ ROWS = {
     "beneficiaries:contact_change_decide": Row(STAFF, on("contact_change"), get=405, scoped=True),
     "beneficiaries:deletion_request_handled": Row(COORDINATORS, on("deletion_request"), get=405),
     "beneficiaries:access_request_handled": Row(COORDINATORS, on("access_request"), get=405),
+    # Questionnaires (FIES, food practices): on the file, and the person's check-in
+    "accompaniment:file_outcomes": Row(STAFF, FILE, scoped=True),
+    "accompaniment:assessment_create": Row(
+        STAFF,
+        lambda world, side: {"pk": world.side(side).beneficiary.pk, "instrument": "fies"},
+        scoped=True,
+        form=True,
+    ),
+    "accompaniment:assessment_update": Row(
+        STAFF,
+        lambda world, side: {"pk": world.side(side).assessment.pk, "instrument": "fies"},
+        scoped=True,
+        form=True,
+    ),
+    "accompaniment:portal_check_in": Row(BENEFICIARIES, form=True),
+    # Statistics, the funder report, outcomes: coordinators
+    "accompaniment:statistics": Row(COORDINATORS, form=True),
+    "accompaniment:statistics_report": Row(COORDINATORS),
+    "accompaniment:statistics_report_xlsx": Row(COORDINATORS),
+    "accompaniment:statistics_outcomes": Row(COORDINATORS),
+    # Exports: staff export what they may see; research exports are the coordinators'
+    "accompaniment:export_list": Row(STAFF),
+    "accompaniment:export_create": Row(STAFF, fixed(slug="seances"), get=405),
+    "accompaniment:export_detail": Row(STAFF, on("export"), scoped=True),
+    "accompaniment:export_download": Row(STAFF, fixed(token="unknown"), get=404),
+    "accompaniment:research_export": Row(COORDINATORS, form=True),
     # Retention: the files at the end of their two years, anonymisation on request
     "accompaniment:retention_list": Row(STAFF),
     "accompaniment:deletion_request_anonymise": Row(

@@ -11,11 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accompaniment.models import DataExport, Moment
 from accompaniment.models.calendar import CalendarFeed
 from soli_dome.audit.models import AuditEntry, record
 from tests.accompaniment.factories import (
+    FoodInsecurityAssessmentFactory,
     GoalFactory,
     NoteFactory,
+    PracticesCheckInFactory,
     ReferralFactory,
     RegistrationFactory,
     SessionFactory,
@@ -65,6 +68,13 @@ def add_programme(count, *, accompanier, coordinator, person, beneficiary_of):
             StepFactory(goal=goal, due_date=at(2).date())
             ReferralFactory(beneficiary=beneficiary, partner=partner, created_by=accompanier)
             SupportFactory(beneficiary=beneficiary, doume=index % 2 == 0, recorded_by=accompanier)
+            FoodInsecurityAssessmentFactory(
+                beneficiary=beneficiary, moment=Moment.DURING, score=index % 9
+            )
+            PracticesCheckInFactory(beneficiary=beneficiary, moment=Moment.DURING)
+            DataExport.objects.create(
+                kind="aides", file_format="csv", requested_by=accompanier, row_count=1
+            )
             NoteFactory(beneficiary=beneficiary, author=accompanier)
             NotificationFactory(recipient=beneficiary)
             record(actor=coordinator, action=AuditEntry.Action.READ, target=beneficiary)
@@ -76,6 +86,7 @@ def pages(person, feed):
     file_pages = {
         "file page": person.get_absolute_url(),
         "latest events": reverse("accompaniment:timeline_recent", args=[person.pk]),
+        "file outcomes": reverse("accompaniment:file_outcomes", args=[person.pk]),
         "file history": reverse("accompaniment:plan_timeline", args=[person.pk]),
         "file journal": reverse("beneficiaries:beneficiary_access_log", args=[person.pk]),
     }
@@ -93,6 +104,7 @@ def pages(person, feed):
             "partner search": reverse("partners:partner_list") + "?q=epicerie",
             "partner map": reverse("partners:partner_map"),
             "partner markers": reverse("partners:partner_markers"),
+            "exports": reverse("accompaniment:export_list"),
         },
         "coordinator": {
             "dashboard": reverse("accompaniment:dashboard"),
@@ -108,6 +120,9 @@ def pages(person, feed):
             "access journal, one file": reverse("audit:journal") + f"?dossier={person.pk}",
             "session list, programme": reverse("accompaniment:session_list") + "?accompanier=",
             "end of retention": reverse("accompaniment:retention_list"),
+            "outcome statistics": reverse("accompaniment:statistics_outcomes"),
+            "exports journal": reverse("accompaniment:export_list"),
+            "research export": reverse("accompaniment:research_export"),
         },
         "beneficiary": {
             "portal home": reverse("accompaniment:portal_home"),
@@ -120,6 +135,7 @@ def pages(person, feed):
             "portal data, ZIP": reverse("accompaniment:portal_data_zip"),
             "portal who sees my file": reverse("accompaniment:portal_file_access"),
             "portal calendar link": reverse("accompaniment:portal_calendar"),
+            "portal check-in": reverse("accompaniment:portal_check_in"),
         },
         "anonymous": {
             "calendar feed": reverse("accompaniment:calendar_feed", args=[feed.token]),

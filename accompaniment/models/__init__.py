@@ -1,5 +1,7 @@
+from .assessments import FoodInsecurityAssessment, Moment, PracticesCheckIn
 from .calendar import CalendarFeed
 from .closing import ExitReview
+from .exports import DataExport
 from .plans import Goal, GoalChange, Step, Theme
 from .referrals import Referral
 from .sessions import Note, Participation, Session
@@ -8,6 +10,10 @@ from .workshops import Registration, Workshop
 
 __all__ = [
     "CalendarFeed",
+    "FoodInsecurityAssessment",
+    "Moment",
+    "PracticesCheckIn",
+    "DataExport",
     "ExitReview",
     "Goal",
     "GoalChange",

@@ -4,10 +4,18 @@ A count of people between 1 and ``threshold - 1`` could point at someone (three 
 small commune who left in March): it is masked. A row or a column with a single masked cell
 would give it back by subtraction from its total, so the next smallest cell of that line is
 masked too ("secondary suppression"), until no line holds exactly one masked cell. Zeros are
-shown: nobody can be recognised in an empty cell.
+shown: nobody can be recognised in an empty cell (unless a zero is all a line has left).
+
+One rule for every table of counts of people: the funder report (``funder_report``) and the
+outcome statistics (``outcomes``, through ``suppress_small_cells``).
 """
 
 from collections.abc import Sequence
+
+from django.conf import settings
+
+# A count as a table shows it: the number, or "< 5" when it is masked.
+Cell = int | str
 
 
 def suppress(table: Sequence[Sequence[int]], *, threshold: int) -> list[list[bool]]:
@@ -37,3 +45,21 @@ def suppress(table: Sequence[Sequence[int]], *, threshold: int) -> list[list[boo
             masked[r][c] = True
             changed = True
     return masked
+
+
+def masked_label(threshold: int) -> str:
+    return f"< {threshold}"
+
+
+def suppress_small_cells(
+    table: Sequence[Sequence[int]], *, threshold: int | None = None
+) -> list[list[Cell]]:
+    """``table`` with its masked counts shown as "< threshold" (``STATISTICS_SMALL_CELL``
+    unless given); the table given is left as it was."""
+    threshold = settings.STATISTICS_SMALL_CELL if threshold is None else threshold
+    mask = suppress(table, threshold=threshold)
+    label = masked_label(threshold)
+    return [
+        [label if masked else count for count, masked in zip(row, masks, strict=True)]
+        for row, masks in zip(table, mask, strict=True)
+    ]

@@ -25,6 +25,8 @@ _READS = {
     "referral.read": lambda: _("a lu une orientation vers un partenaire"),
     "file.reminders_read": lambda: _("a regardé les rappels qui vous sont envoyés"),
     "file.outbox_read": lambda: _("a regardé les messages qui vous sont envoyés"),
+    "file.outcomes_read": lambda: _("a regardé vos questionnaires"),
+    "file.assessment_form_opened": lambda: _("a regardé vos questionnaires"),
 }
 # What a change was about, by the event code's first part or by the whole code.
 _CHANGES = {
@@ -43,6 +45,7 @@ _CHANGES = {
     "file.anonymised": lambda: _("a effacé les informations qui vous nomment"),
     "file.anonymised_at_retention_end": lambda: _("a effacé les informations qui vous nomment"),
     "plan": lambda: _("a changé votre parcours"),
+    "assessment": lambda: _("a noté vos réponses à un questionnaire"),
     "support": lambda: _("a noté une aide"),
     "session": lambda: _("a noté un rendez-vous"),
     "workshop": lambda: _("a changé votre inscription à un atelier"),

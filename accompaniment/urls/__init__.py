@@ -1,10 +1,13 @@
 """URLs of the accompaniment app, one module per feature."""
 
 from . import (
+    assessments,
     calendar,
     closing,
     dashboard,
+    exports,
     network,
+    outcomes,
     plans,
     portal,
     referrals,
@@ -20,10 +23,13 @@ from . import (
 app_name = "accompaniment"
 
 urlpatterns = [
+    *assessments.urlpatterns,
     *calendar.urlpatterns,
     *closing.urlpatterns,
     *dashboard.urlpatterns,
+    *exports.urlpatterns,
     *network.urlpatterns,
+    *outcomes.urlpatterns,
     *plans.urlpatterns,
     *portal.urlpatterns,
     *referrals.urlpatterns,

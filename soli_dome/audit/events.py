@@ -82,6 +82,14 @@ def consents(answers) -> str:
     )
 
 
+def questionnaire(model_name) -> str:
+    """A questionnaire's model name as its name ("FoodInsecurityAssessment" → "échelle…")."""
+    try:
+        return str(apps.get_model("accompaniment", model_name)._meta.verbose_name)
+    except LookupError:
+        return str(model_name)
+
+
 def iso(value: datetime.date | datetime.datetime | None) -> str | None:
     """A date or a moment as journal parameters keep it."""
     return value.isoformat() if value else None
@@ -124,6 +132,8 @@ EVENTS: dict[str, Event] = {
     "session.form_opened": Event(
         _("Ouverture du formulaire de la séance du %(start)s"), {"start": moment}
     ),
+    "file.outcomes_read": Event(_("Consultation des questionnaires de la personne")),
+    "file.assessment_form_opened": Event(_("Ouverture du formulaire d'un questionnaire")),
     "referral.read": Event(_("Consultation de l'orientation vers %(partner)s")),
     "admin.read": Event(_("Consultation dans l'administration technique")),
     # Changes to a file.
@@ -232,6 +242,33 @@ EVENTS: dict[str, Event] = {
     ),
     "workshop.steps_done": Event(
         _("Atelier « %(workshop)s » : actions du plan faites (%(count)s)")
+    ),
+    "assessment.added": Event(
+        _("Questionnaire enregistré : %(questionnaire)s (%(moment)s)"),
+        {
+            "questionnaire": questionnaire,
+            "moment": choice_of("accompaniment.PracticesCheckIn", "moment"),
+        },
+    ),
+    "assessment.changed": Event(
+        _("Questionnaire modifié : %(questionnaire)s (%(moment)s)"),
+        {
+            "questionnaire": questionnaire,
+            "moment": choice_of("accompaniment.PracticesCheckIn", "moment"),
+        },
+    ),
+    "assessment.filled_in_by_the_person": Event(
+        _("Questionnaire rempli par la personne dans son espace : %(questionnaire)s"),
+        {"questionnaire": questionnaire},
+    ),
+    # Exports of data (their own entries: an export names no file).
+    "export.made": Event(_("Export « %(export)s » en %(format)s (lignes : %(count)s)")),
+    "export.research": Event(
+        _(
+            "Export de recherche « %(export)s » en %(format)s (lignes : %(count)s), "
+            "convention avec %(partner)s du %(agreement)s"
+        ),
+        {"agreement": day},
     ),
     # The journal itself.
     "journal.exported": Event(_("Export du journal (lignes exportées : %(count)s)")),

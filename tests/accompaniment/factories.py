@@ -5,9 +5,12 @@ import factory
 from django.utils import timezone
 
 from accompaniment.models import (
+    FoodInsecurityAssessment,
     Goal,
+    Moment,
     Note,
     Participation,
+    PracticesCheckIn,
     Referral,
     Registration,
     Session,
@@ -16,6 +19,7 @@ from accompaniment.models import (
     Theme,
     Workshop,
 )
+from accompaniment.models.assessments import FIES_FIELDS
 from accompaniment.models.referrals import new_token
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.users.factories import UserFactory
@@ -148,3 +152,35 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Referral
+
+
+class FoodInsecurityAssessmentFactory(factory.django.DjangoModelFactory):
+    """A FIES questionnaire; ``score=n`` answers "yes" to the first ``n`` questions."""
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    moment = Moment.ENTRY
+    recorded_by = factory.SubFactory(UserFactory, accompanier=True)
+
+    class Meta:
+        model = FoodInsecurityAssessment
+
+    @classmethod
+    def _create(cls, model_class, *args, score=None, **kwargs):
+        if score is not None:
+            kwargs.update({name: index < score for index, name in enumerate(FIES_FIELDS)})
+        return super()._create(model_class, *args, **kwargs)
+
+
+class PracticesCheckInFactory(factory.django.DjangoModelFactory):
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    moment = Moment.ENTRY
+    recorded_by = factory.SubFactory(UserFactory, accompanier=True)
+    home_cooking = 2
+    fresh_seasonal = 2
+    local_products = 1
+    skipped_meals = 4
+    cooking_confidence = 2
+    doume_use = 1
+
+    class Meta:
+        model = PracticesCheckIn

@@ -5,8 +5,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accompaniment.models import Referral, Support
-from beneficiaries.models import Assignment, Beneficiary
+from accompaniment.models import (
+    FoodInsecurityAssessment,
+    Moment,
+    PracticesCheckIn,
+    Referral,
+    Support,
+)
+from accompaniment.reporting.outcomes import paired_changes
+from beneficiaries.models import Assignment, Beneficiary, Consent
 from soli_dome.users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +147,29 @@ def test_every_demo_e_mail_address_can_be_written_in_a_to_header(seeded):
     """Accented first names (Chloé, Inès) make addresses no mail server takes."""
     addresses = list(Beneficiary.objects.exclude(email="").values_list("email", flat=True))
     assert addresses and all(address.isascii() for address in addresses)
+
+
+def outcome_snapshot():
+    return (
+        sorted(FoodInsecurityAssessment.objects.values_list("beneficiary", "moment", "raw_score")),
+        sorted(PracticesCheckIn.objects.values_list("beneficiary", "moment", "home_cooking")),
+        sorted(Consent.objects.filter(kind=Consent.Kind.RESEARCH).values_list("beneficiary")),
+    )
+
+
+def test_most_demo_people_have_entry_and_exit_questionnaires(seeded):
+    followed = Beneficiary.objects.exclude(status=Beneficiary.Status.PROSPECT).count()
+    for model in (FoodInsecurityAssessment, PracticesCheckIn):
+        for moment in (Moment.ENTRY, Moment.EXIT):
+            assert model.objects.filter(moment=moment).count() >= followed - 1 >= 8
+    changes = rows(paired_changes())["Score FIES"]
+    assert changes[0] != "< 5"  # enough improved for the statistics to show it
+    research = Consent.objects.filter(kind=Consent.Kind.RESEARCH, is_given=True).count()
+    assert 0 < research < Beneficiary.objects.count()
+    before = outcome_snapshot()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert outcome_snapshot() == before
+
+
+def rows(table):
+    return dict(table.rows)

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accompaniment.reporting.suppression import suppress
+from accompaniment.reporting.suppression import suppress, suppress_small_cells
 
 
 def test_a_small_count_is_masked_with_the_next_smallest_of_its_row():
@@ -70,3 +70,17 @@ def test_no_small_count_shows_and_no_line_gives_one_back(table):
     for line in _lines(table):
         hidden = sum(masked[r][c] for r, c in line)
         assert hidden != 1 or len(line) == 1
+
+
+# Labelled: the outcome statistics' tables --------------------------------------------------
+
+
+def test_masked_counts_read_below_the_threshold_and_the_table_given_stays():
+    table = [[1, 4, 0, 12]]
+    assert suppress_small_cells(table, threshold=5) == [["< 5", "< 5", 0, 12]]
+    assert table == [[1, 4, 0, 12]]
+
+
+def test_the_threshold_comes_from_settings(settings):
+    settings.STATISTICS_SMALL_CELL = 10
+    assert suppress_small_cells([[9, 10]]) == [["< 10", "< 10"]]
