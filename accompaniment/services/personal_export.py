@@ -80,6 +80,16 @@ TABLES = [
         {"date": _("Date"), "workshop": _("Atelier"), "status": _("Inscription")},
     ),
     (
+        "questionnaires.csv",
+        "questionnaires",
+        {
+            "date": _("Date"),
+            "questionnaire": _("Questionnaire"),
+            "moment": _("Moment"),
+            "result": _("Résultat"),
+        },
+    ),
+    (
         "accords.csv",
         "consents",
         {"consent": _("Accord"), "given": _("Donné"), "recorded_on": _("Depuis le")},

@@ -21,6 +21,11 @@ from accompaniment.models import (
     Support,
     Workshop,
 )
+from accompaniment.models.assessments import (
+    PRACTICE_QUESTIONS,
+    FoodInsecurityAssessment,
+    PracticesCheckIn,
+)
 from accompaniment.services import access_log
 from beneficiaries.models import Assignment, Beneficiary
 from partners.models import Partner
@@ -414,6 +419,29 @@ def personal_data(user):
                 "description": support.description,
             }
             for support in Support.objects.visible_to(user).select_related("partner")
+        ],
+        # Their answers to the questionnaires, as they were recorded.
+        "questionnaires": [
+            {
+                "date": _date(fies.taken_on),
+                "questionnaire": str(FoodInsecurityAssessment._meta.verbose_name),
+                "moment": fies.get_moment_display(),
+                "result": _("%(score)s sur 8 : %(band)s")
+                % {"score": fies.raw_score, "band": fies.band.label},
+            }
+            for fies in FoodInsecurityAssessment.objects.visible_to(user).order_by("taken_on")
+        ]
+        + [
+            {
+                "date": _date(check_in.taken_on),
+                "questionnaire": str(PracticesCheckIn._meta.verbose_name),
+                "moment": check_in.get_moment_display(),
+                "result": "; ".join(
+                    f"{question.plain_label} {check_in.answer_label(question)}"
+                    for question in PRACTICE_QUESTIONS
+                ),
+            }
+            for check_in in PracticesCheckIn.objects.visible_to(user).order_by("taken_on")
         ],
         "contact_change_requests": [
             {

@@ -15,7 +15,13 @@ from accompaniment.models import Session
 from beneficiaries.models import AccessRequest, Consent
 from soli_dome.audit.models import AuditEntry, record
 from soli_dome.notifications.models import Notification
-from tests.accompaniment.factories import GoalFactory, SessionFactory, StepFactory, ThemeFactory
+from tests.accompaniment.factories import (
+    FoodInsecurityAssessmentFactory,
+    GoalFactory,
+    SessionFactory,
+    StepFactory,
+    ThemeFactory,
+)
 from tests.accompaniment.test_portal import PRIVATE_FILE_NOTE, PRIVATE_SESSION_NOTE, full_file
 from tests.accompaniment.test_referrals import post_referral
 from tests.partners.factories import PartnerFactory
@@ -172,6 +178,7 @@ def everything(me, my_file, accompanier):
     referral = my_file["referral"]
     referral.partner_answer = '=HYPERLINK("x") Nous l\'attendons jeudi.'
     referral.save()
+    FoodInsecurityAssessmentFactory(beneficiary=me, recorded_by=accompanier, score=5)
     return my_file
 
 
@@ -203,6 +210,8 @@ def test_the_zip_holds_every_kind_of_my_data_and_parses(logged_in, me, everythin
     assert referrals[0]["Réponse du partenaire"].startswith("'=HYPERLINK")
     supports = csv_rows(archive, "aides.csv")
     assert [row["Précision"] for row in supports] == ["Conversion du mois"]
+    (fies,) = csv_rows(archive, "questionnaires.csv")
+    assert fies["Résultat"] == "5 sur 8 : Insécurité modérée (4 à 6)"
     plan = csv_rows(archive, "parcours.csv")
     assert {row["Objectif"] for row in plan} == {everything["goal"].title}
     assert "notes de travail" in archive.read("LISEZ-MOI.txt").decode()
@@ -220,6 +229,7 @@ def test_the_data_page_and_its_print_view_show_everything_but_staff_notes(
         assert "Rappel : rendez-vous demain à 10 h." in page
         assert "Nous l&#x27;attendons jeudi." in page
         assert "a regardé la liste de vos rendez-vous" in page
+        assert "5 sur 8" in page
         assert "notes de travail" in page
         assert PRIVATE_SESSION_NOTE not in page and "Zébulon" not in page
     data_page = logged_in.get(reverse("accompaniment:portal_data")).content.decode()
