@@ -77,6 +77,20 @@ class BeneficiaryQuerySet(models.QuerySet):
             condition |= Q(email__iexact=beneficiary.email)
         return self.filter(condition).exclude(pk=beneficiary.pk)
 
+    def search(self, text: str) -> "BeneficiaryQuerySet":
+        """Files whose name holds every word of ``text`` in any order, ignoring accents and
+        case; or whose phone holds its digits (four at least), however either is written."""
+        words = fold(text).split()
+        if not words:
+            return self
+        condition = Q()
+        for word in words:
+            condition &= Q(search_name__contains=word)
+        digits = national_digits(text)
+        if len(digits) >= 4:
+            condition |= Q(phone_digits__contains=digits)
+        return self.filter(condition)
+
     def followed(self):
         """Files still being accompanied (not closed)."""
         return self.exclude(status=Beneficiary.Status.CLOSED)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import Goal, Participation, Session, Theme
+from beneficiaries.choosers import BeneficiariesChooserField
 from beneficiaries.models import Beneficiary
 from soli_dome.forms import VersionedForm
 from soli_dome.sorting import Folded
@@ -32,11 +33,6 @@ def staff_choices():
 class GoalChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, goal):
         return f"{goal.title} — {goal.beneficiary.first_name} ({goal.theme})"
-
-
-class ParticipantChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, beneficiary):
-        return f"{beneficiary.last_name.upper()} {beneficiary.first_name}"
 
 
 class SessionContentMixin:
@@ -127,11 +123,13 @@ class SessionForm(SessionContentMixin, VersionedForm):
         choices=[(WHEN_HELD, _("a eu lieu")), (WHEN_PLANNED, _("est à venir"))],
         widget=forms.RadioSelect,
     )
-    participants = ParticipantChoiceField(
+    participants = BeneficiariesChooserField(
         label=_("Participant·es"),
         queryset=Beneficiary.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Pour une séance déjà passée, cochez les personnes présentes."),
+        help_text=_(
+            "Tapez un nom ou un numéro de téléphone et ajoutez les personnes une à une. Pour "
+            "une séance déjà passée, ajoutez les personnes présentes."
+        ),
     )
 
     class Meta:
