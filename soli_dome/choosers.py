@@ -119,11 +119,15 @@ class ChooserWidget(forms.Widget):
         # Only what the queryset holds is shown back: a forged id names nothing.
         chosen = list(chooser.prepare(queryset.filter(pk__in=ids))) if ids else []
         chosen_ids = {obj.pk for obj in chosen}
-        found = [
-            obj
-            for obj in chooser.matches(queryset, entry.search, LIMIT + len(chosen_ids))
-            if obj.pk not in chosen_ids
-        ][:LIMIT]
+        found = []
+        # One object: a short select to pick from, even before any search. Several: they are
+        # ticked among the matches of a search.
+        if entry.search or not self.allow_multiple_selected:
+            found = [
+                obj
+                for obj in chooser.matches(queryset, entry.search, LIMIT + len(chosen_ids))
+                if obj.pk not in chosen_ids
+            ][:LIMIT]
         widget = context["widget"]
         classes = widget["attrs"].get("class", "")
         search = entry.search

@@ -176,12 +176,11 @@ class SessionForm(SessionContentMixin, VersionedForm):
         if session.pk:
             del self.fields["when"]
             current = Beneficiary.objects.filter(participations__session=session)
-            participants = list(current)
+            participants = current
             self.fields["participants"].queryset = Beneficiary.objects.filter(
                 Q(pk__in=Beneficiary.objects.visible_to(user).followed().values("pk"))
                 | Q(pk__in=current.values("pk"))
             ).order_by(Folded("last_name"), Folded("first_name"))
-            self.fields["participants"].initial = [p.pk for p in participants]
         elif beneficiary is not None:
             # An individual session with the person whose page the user came from.
             del self.fields["participants"], self.fields["kind"]
@@ -198,6 +197,8 @@ class SessionForm(SessionContentMixin, VersionedForm):
             self.initial["kind"] = Session.Kind.COLLECTIVE
             self.initial.setdefault("when", self.WHEN_PLANNED)
         self.setup_content(participants=participants)
+        if "participants" in self.fields and session.pk:
+            self.fields["participants"].initial = [p.beneficiary_id for p in self.participations]
 
     @property
     def is_creation(self):
