@@ -41,10 +41,11 @@ from accompaniment.models import (
 from accompaniment.models.calendar import CalendarFeed
 from accompaniment.models.supports import social_bonus
 from beneficiaries.models import Assignment, Beneficiary, Commune, Consent, years_ago
-from beneficiaries.search import fold, national_digits
 from partners.models import AccessCondition, Category, Contact, Partner, ServiceTag
 from soli_dome.audit.models import AuditEntry
 from soli_dome.notifications.models import Notification
+from soli_dome.phone import national_digits
+from soli_dome.text import fold
 from soli_dome.users.models import User
 
 LOAD_DOMAIN = "charge.example.org"

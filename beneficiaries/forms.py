@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +9,6 @@ from soli_dome.sorting import Folded
 from soli_dome.users.models import User
 
 from .models import Beneficiary, Commune, Consent, ContactChangeRequest
-from .search import fold, national_digits
 
 # Below this age a birth date is a typing mistake (the programme serves 16-25 and seniors).
 MINIMUM_AGE = 10
@@ -54,15 +53,7 @@ class BeneficiaryFilterForm(forms.Form):
 
     def filter(self, queryset):
         data = self.cleaned_data
-        if data["q"]:
-            # Every word must appear in the name, in any order; or the digits in the phone.
-            condition = Q()
-            for word in fold(data["q"]).split():
-                condition &= Q(search_name__contains=word)
-            digits = national_digits(data["q"])
-            if len(digits) >= 4:
-                condition |= Q(phone_digits__contains=digits)
-            queryset = queryset.filter(condition)
+        queryset = queryset.search(data["q"])
         if data["public"]:
             queryset = queryset.of_public(data["public"])
         if data["status"]:

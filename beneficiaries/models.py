@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from soli_dome.models import TimeStampedModel
-from soli_dome.phone import display_phone
+from soli_dome.phone import display_phone, national_digits
 from soli_dome.sorting import Folded
+from soli_dome.text import fold
 from soli_dome.users.permissions import Scope, scope_of
-
-from .search import fold, national_digits
 
 
 class Commune(models.Model):
@@ -89,6 +88,20 @@ class BeneficiaryQuerySet(models.QuerySet):
         if beneficiary.email:
             condition |= Q(email__iexact=beneficiary.email)
         return self.filter(condition).exclude(pk=beneficiary.pk)
+
+    def search(self, text: str) -> "BeneficiaryQuerySet":
+        """Files whose name holds every word of ``text`` in any order, ignoring accents and
+        case; or whose phone holds its digits (four at least), however either is written."""
+        words = fold(text).split()
+        if not words:
+            return self
+        condition = Q()
+        for word in words:
+            condition &= Q(search_name__contains=word)
+        digits = national_digits(text)
+        if len(digits) >= 4:
+            condition |= Q(phone_digits__contains=digits)
+        return self.filter(condition)
 
     def followed(self):
         """Files still being accompanied (not closed)."""

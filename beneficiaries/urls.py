@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import choosers, views
 
 app_name = "beneficiaries"
 
 urlpatterns = [
     path("", views.beneficiary_list, name="beneficiary_list"),
+    path("choisir/", choosers.beneficiary_chooser, name="beneficiary_chooser"),
     path("nouveau/", views.beneficiary_create, name="beneficiary_create"),
     path("<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("<int:pk>/modifier/", views.beneficiary_update, name="beneficiary_update"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import imports, views
+from . import choosers, imports, views
 from .map import partner_map, partner_markers
 
 app_name = "partners"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("nouveau/", views.partner_create, name="partner_create"),
     path("carte/", partner_map, name="partner_map"),
     path("carte/marqueurs.json", partner_markers, name="partner_markers"),
+    path("choisir/", choosers.partner_chooser, name="partner_chooser"),
     path("a-revoir/", views.partner_review_list, name="partner_review_list"),
     path("listes/", views.category_list, name="category_list"),
     path("importer/", imports.partner_import, name="partner_import"),

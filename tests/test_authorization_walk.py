@@ -165,6 +165,9 @@ ROWS = {
     "beneficiaries:invitation_accept": Row(EVERYONE, token("invitation"), form=True),
     "beneficiaries:contact_change_decide": Row(STAFF, on("contact_change"), get=405, scoped=True),
     "beneficiaries:deletion_request_handled": Row(COORDINATORS, on("deletion_request"), get=405),
+    # Choosers: the matches a form's combobox asks for, among what the user may see
+    "beneficiaries:beneficiary_chooser": Row(STAFF),
+    "partners:partner_chooser": Row(STAFF),
     "beneficiaries:access_request_handled": Row(COORDINATORS, on("access_request"), get=405),
     # Questionnaires (FIES, food practices): on the file, and the person's check-in
     "accompaniment:file_outcomes": Row(STAFF, FILE, scoped=True),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accompaniment.models import DataExport, Moment
 from accompaniment.models.calendar import CalendarFeed
+from partners.models import Category
 from soli_dome.audit.models import AuditEntry, record
 from tests.accompaniment.factories import (
     FoodInsecurityAssessmentFactory,
@@ -53,7 +54,9 @@ def at(days, hour=10):
 def add_programme(count, *, accompanier, coordinator, person, beneficiary_of):
     """``count`` more of everything, around ``accompanier`` and the file ``person``."""
     for index in range(count):
-        partner = PartnerFactory(latitude=Decimal("45.77"), longitude=Decimal("3.08"))
+        partner = PartnerFactory(
+            latitude=Decimal("45.77"), longitude=Decimal("3.08"), may_be_recommended=True
+        )
         PartnershipEventFactory(partner=partner)
         others = [person, *(beneficiary_of(accompanier, last_name="Martin") for _ in range(2))]
         for beneficiary in others:
@@ -82,7 +85,24 @@ def add_programme(count, *, accompanier, coordinator, person, beneficiary_of):
         RegistrationFactory(workshop=workshop, beneficiary=person)
 
 
-def pages(person, feed):
+def form_pages(person, session, workshop):
+    """The forms that choose a partner or a person among all of them (choosers)."""
+    return {
+        "referral form": reverse("accompaniment:referral_create", args=[person.pk]),
+        "inbound referral form": reverse("accompaniment:referral_inbound_create", args=[person.pk]),
+        "support form": reverse("accompaniment:support_create", args=[person.pk]),
+        "workshop form": reverse("accompaniment:workshop_create"),
+        "workshop sign-up": workshop.get_absolute_url(),
+        "session form": reverse("accompaniment:session_create"),
+        "session edit form": reverse("accompaniment:session_update", args=[session.pk]),
+        "partner chooser": reverse("partners:partner_chooser") + "?q=epicerie",
+        "people chooser": reverse("beneficiaries:beneficiary_chooser") + "?q=martin",
+    }
+
+
+def pages(person, feed, session, workshop):
+    forms = form_pages(person, session, workshop)
+    addresses = reverse("accompaniment:portal_addresses")
     file_pages = {
         "file page": person.get_absolute_url(),
         "latest events": reverse("accompaniment:timeline_recent", args=[person.pk]),
@@ -105,6 +125,7 @@ def pages(person, feed):
             "partner map": reverse("partners:partner_map"),
             "partner markers": reverse("partners:partner_markers"),
             "exports": reverse("accompaniment:export_list"),
+            **forms,
         },
         "coordinator": {
             "dashboard": reverse("accompaniment:dashboard"),
@@ -123,13 +144,18 @@ def pages(person, feed):
             "outcome statistics": reverse("accompaniment:statistics_outcomes"),
             "exports journal": reverse("accompaniment:export_list"),
             "research export": reverse("accompaniment:research_export"),
+            **{f"{name}, programme": forms[name] for name in ("session form", "workshop sign-up")},
+            "people chooser, programme": forms["people chooser"],
         },
         "beneficiary": {
             "portal home": reverse("accompaniment:portal_home"),
             "portal plan": reverse("accompaniment:portal_plan"),
             "portal appointments": reverse("accompaniment:portal_appointments"),
             "portal workshops": reverse("accompaniment:portal_workshops"),
-            "portal addresses": reverse("accompaniment:portal_addresses"),
+            "portal addresses": addresses,
+            "portal addresses, page 2": addresses + "?page=2",
+            "portal addresses, filtered": f"{addresses}?category={Category.objects.first().pk}"
+            f"&commune={person.commune_id}",
             "portal data": reverse("accompaniment:portal_data"),
             "portal data, printed": reverse("accompaniment:portal_data_print"),
             "portal data, ZIP": reverse("accompaniment:portal_data_zip"),
@@ -169,7 +195,9 @@ def test_main_pages_stay_within_the_budget_with_ten_times_more_data(
     clients["coordinator"].force_login(coordinator)
     clients["beneficiary"].force_login(person.user)
     clients["anonymous"] = client_factory()
-    urls = pages(person, feed)
+    session = SessionFactory(accompanier=accompanier, participants=[person])
+    workshop = WorkshopFactory(organiser=accompanier, starts_at=at(20))
+    urls = pages(person, feed, session, workshop)
 
     people = {"accompanier": accompanier, "coordinator": coordinator, "person": person}
     add_programme(1, **people, beneficiary_of=beneficiary_of)

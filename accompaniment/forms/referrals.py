@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import Referral, Theme
 from accompaniment.services.referrals import has_sharing_consent, may_override_consent
+from partners.choosers import PartnerChooserField
 from partners.models import Partner
 
 NO_CONSENT = _(
@@ -32,6 +33,7 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["partner", "theme", "message", "shared_fields", "consent_override_reason"]
+        field_classes = {"partner": PartnerChooserField}
         widgets = {
             "message": forms.Textarea(attrs={"rows": 4}),
             "consent_override_reason": forms.Textarea(attrs={"rows": 3}),
@@ -76,6 +78,7 @@ class InboundReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["partner", "theme", "message"]
+        field_classes = {"partner": PartnerChooserField}
         labels = {
             "partner": _("Orienté·e vers le programme par"),
             "theme": _("Besoin (facultatif)"),

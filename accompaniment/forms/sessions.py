@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import Goal, Participation, Session, Theme
+from beneficiaries.choosers import BeneficiariesChooserField
 from beneficiaries.models import Beneficiary
 from soli_dome.forms import VersionedForm
 from soli_dome.sorting import Folded
@@ -32,11 +33,6 @@ def staff_choices():
 class GoalChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, goal):
         return f"{goal.title} — {goal.beneficiary.first_name} ({goal.theme})"
-
-
-class ParticipantChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, beneficiary):
-        return f"{beneficiary.last_name.upper()} {beneficiary.first_name}"
 
 
 class SessionContentMixin:
@@ -127,11 +123,13 @@ class SessionForm(SessionContentMixin, VersionedForm):
         choices=[(WHEN_HELD, _("a eu lieu")), (WHEN_PLANNED, _("est à venir"))],
         widget=forms.RadioSelect,
     )
-    participants = ParticipantChoiceField(
+    participants = BeneficiariesChooserField(
         label=_("Participant·es"),
         queryset=Beneficiary.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Pour une séance déjà passée, cochez les personnes présentes."),
+        help_text=_(
+            "Tapez un nom ou un numéro de téléphone et ajoutez les personnes une à une. Pour "
+            "une séance déjà passée, ajoutez les personnes présentes."
+        ),
     )
 
     class Meta:
@@ -178,12 +176,11 @@ class SessionForm(SessionContentMixin, VersionedForm):
         if session.pk:
             del self.fields["when"]
             current = Beneficiary.objects.filter(participations__session=session)
-            participants = list(current)
+            participants = current
             self.fields["participants"].queryset = Beneficiary.objects.filter(
                 Q(pk__in=Beneficiary.objects.visible_to(user).followed().values("pk"))
                 | Q(pk__in=current.values("pk"))
             ).order_by(Folded("last_name"), Folded("first_name"))
-            self.fields["participants"].initial = [p.pk for p in participants]
         elif beneficiary is not None:
             # An individual session with the person whose page the user came from.
             del self.fields["participants"], self.fields["kind"]
@@ -200,6 +197,8 @@ class SessionForm(SessionContentMixin, VersionedForm):
             self.initial["kind"] = Session.Kind.COLLECTIVE
             self.initial.setdefault("when", self.WHEN_PLANNED)
         self.setup_content(participants=participants)
+        if "participants" in self.fields and session.pk:
+            self.fields["participants"].initial = [p.beneficiary_id for p in self.participations]
 
     @property
     def is_creation(self):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import Support
+from partners.choosers import PartnerChooserField
 from partners.models import Partner
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,6 +27,7 @@ class SupportForm(forms.ModelForm):
     class Meta:
         model = Support
         fields = ["kind", "given_on", "euros_converted", "amount", "partner", "description"]
+        field_classes = {"partner": PartnerChooserField}
         widgets = {
             "given_on": DATE_WIDGET,
             "euros_converted": money_widget("only"),

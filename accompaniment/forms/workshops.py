@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accompaniment.models import Participation, Registration, Step, Theme, Workshop
+from beneficiaries.choosers import BeneficiaryChooserField
 from beneficiaries.models import Beneficiary
+from partners.choosers import PartnerChooserField
 from partners.models import Partner
 from soli_dome.sorting import Folded
 from soli_dome.users.models import User
@@ -27,6 +29,7 @@ class WorkshopForm(forms.ModelForm):
             "organiser",
             "description",
         ]
+        field_classes = {"host": PartnerChooserField}
         widgets = {
             "starts_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -93,7 +96,7 @@ class WorkshopForm(forms.ModelForm):
 class RegisterForm(forms.Form):
     """Sign a person up: among the files the user may see, not already signed up."""
 
-    beneficiary = forms.ModelChoiceField(
+    beneficiary = BeneficiaryChooserField(
         label=_("Personne à inscrire"),
         queryset=Beneficiary.objects.none(),
         empty_label=_("Choisir une personne"),

@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.db.models import F, FloatField, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,28 +162,47 @@ def _position_of(place):
     return None
 
 
-def good_addresses(user, beneficiary, *, today=None):
-    """The partners that may be recommended to the person, nearest first from their commune.
+def good_addresses(user, beneficiary, *, category=None, commune=None, today=None) -> QuerySet:
+    """The partners that may be recommended to the person, of ``category`` and in ``commune``
+    when given, nearest first from their commune, then by name (a queryset, to paginate).
 
-    A partner's own coordinates are used, else its commune's; each gets ``distance`` (km,
-    None when unknown). Places without a position, or everything when the person's commune
-    has none, come after, by name. Three queries whatever the number of partners."""
+    A partner's own coordinates are used, else its commune's. The database sorts on a flat
+    approximation of the distance, exact enough within a métropole; ``with_distances`` gives
+    the page's rows their distance in km. Places without a position come last."""
     today = today or timezone.localdate()
-    partners = list(
-        Partner.objects.visible_to(user)
-        .with_current_closure(today)
+    partners = Partner.objects.visible_to(user)
+    if category is not None:
+        partners = partners.filter(categories=category)
+    if commune is not None:
+        partners = partners.filter(commune=commune)
+    order = ["search_text", "pk"]
+    origin = _position_of(beneficiary.commune)
+    if origin:
+        latitude, longitude = (float(degrees) for degrees in origin)
+        north = Cast(Coalesce("latitude", "commune__latitude"), FloatField()) - latitude
+        # A degree of longitude is shorter than a degree of latitude, by cos(latitude).
+        east = (
+            Cast(Coalesce("longitude", "commune__longitude"), FloatField()) - longitude
+        ) * math.cos(math.radians(latitude))
+        partners = partners.annotate(nearness=north * north + east * east)
+        order = [F("nearness").asc(nulls_last=True), *order]
+    return (
+        partners.with_current_closure(today)
         .select_related("commune")
-        .prefetch_related("services", "categories")
-        .order_by("search_text")
+        .prefetch_related("services")
+        .order_by(*order)
     )
+
+
+def with_distances(partners, beneficiary) -> list:
+    """``partners`` (a page of them), each with ``distance`` in km from the person's commune
+    (None when either position is unknown)."""
+    partners = list(partners)
     origin = _position_of(beneficiary.commune)
     for partner in partners:
         position = _position_of(partner) or _position_of(partner.commune)
         partner.distance = round(distance_km(origin, position), 1) if origin and position else None
-    return sorted(
-        partners,
-        key=lambda partner: (partner.distance is None, partner.distance or 0, partner.name),
-    )
+    return partners
 
 
 # The person's data ---------------------------------------------------------------------

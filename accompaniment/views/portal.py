@@ -26,6 +26,7 @@ from accompaniment.calendar_feed import (
     person_feed_events,
 )
 from accompaniment.forms.plans import OwnStepForm, StepDoneForm
+from accompaniment.forms.portal import GoodAddressFilterForm
 from accompaniment.models import CalendarFeed, Goal, Registration, Session, Step, Workshop
 from accompaniment.services import access_log, personal_export
 from accompaniment.services import plans as plan_services
@@ -35,12 +36,15 @@ from accompaniment.views.plans import render_plan_sheet
 from beneficiaries import services as file_services
 from beneficiaries.forms import ContactChangeRequestForm, PreferencesForm
 from beneficiaries.models import Beneficiary, Consent
+from partners.models import Partner
 from soli_dome.notifications.models import Notification
 from soli_dome.users.language import remember_language
 from soli_dome.users.permissions import beneficiary_required, has_closed_file
 
 PAST_SESSIONS_PAGE_SIZE = 10
 ACCESS_LOG_PAGE_SIZE = 20
+# Cards of a phone's screen or two: a page stays light on a slow connection.
+ADDRESSES_PAGE_SIZE = 12
 
 
 def _portal_url(name):
@@ -335,7 +339,15 @@ def portal_workshop_unregister(request, pk):
 @beneficiary_required
 def portal_addresses(request):
     beneficiary = _own_file(request)
-    partners = portal_services.good_addresses(request.user, beneficiary)
+    form = GoodAddressFilterForm(
+        request.GET or None,
+        beneficiary=beneficiary,
+        partners=Partner.objects.visible_to(request.user),
+    )
+    partners = portal_services.good_addresses(request.user, beneficiary, **form.filters())
+    page = Paginator(partners, ADDRESSES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = portal_services.with_distances(page.object_list, beneficiary)
+    # The map shows the places of this page, like the list beside it.
     markers = [
         {
             "name": partner.name,
@@ -347,15 +359,21 @@ def portal_addresses(request):
             else "",
             "url": f"#adresse-{partner.pk}",
         }
-        for partner in partners
+        for partner in page.object_list
         if partner.has_coordinates
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "accompaniment/portal_addresses.html",
         {
             "beneficiary": beneficiary,
-            "partners": partners,
+            "form": form,
+            "is_filtered": any(form.filters().values()),
+            "page": page,
+            "partners": page.object_list,
+            "query_without_page": query.urlencode(),
             "markers": markers,
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,

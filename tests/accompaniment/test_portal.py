@@ -522,3 +522,39 @@ def test_choosing_sms_with_a_landline_says_so_and_keeps_the_choice(logged_in, me
     assert "ne reçoit pas les SMS" in response.content.decode()
     me.refresh_from_db()
     assert me.reminder_channel == "email"
+
+
+def test_good_addresses_show_one_page_whatever_their_number(logged_in, me):
+    def cards():
+        page = logged_in.get(reverse("accompaniment:portal_addresses")).text
+        return page.count('<li class="card'), page.count('"lat":')
+
+    PartnerFactory.create_batch(30, may_be_recommended=True, latitude=45.7, longitude=3.1)
+    few = cards()
+    PartnerFactory.create_batch(270, may_be_recommended=True, latitude=45.7, longitude=3.1)
+    assert cards() == few == (12, 12)
+    second = logged_in.get(reverse("accompaniment:portal_addresses") + "?page=2")
+    assert second.context["page"].number == 2 and len(second.context["partners"]) == 12
+
+
+def test_good_addresses_filter_by_kind_of_place_and_commune_own_commune_first(logged_in, me):
+    from partners.models import Category
+
+    me.commune = Commune.objects.get(insee_code="63284")  # Pont-du-Château
+    me.save()
+    producers = Category.objects.get(name="Producteurs")
+    farm = PartnerFactory(
+        name="Ferme", may_be_recommended=True, categories=[producers], commune=me.commune
+    )
+    PartnerFactory(name="Épicerie", may_be_recommended=True, commune=me.commune)
+    PartnerFactory(name="Ferme lointaine", may_be_recommended=True, categories=[producers])
+    url = reverse("accompaniment:portal_addresses")
+    response = logged_in.get(url)
+    communes = list(response.context["form"].fields["commune"].choices)
+    assert communes[1][1] == "Pont-du-Château (votre commune)"
+    # Only kinds of place that have an address to show.
+    kinds = [label for _value, label in response.context["form"].fields["category"].choices]
+    assert kinds[1:] == [str(Category.objects.order_by("position").first()), str(producers)]
+    filtered = logged_in.get(url, {"category": producers.pk, "commune": me.commune.pk})
+    assert [partner.name for partner in filtered.context["partners"]] == [farm.name]
+    assert "Voir toutes les adresses" in filtered.text
