@@ -24,8 +24,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 LIMIT = 20
+# Longer than any name or address: what is beyond is not a search.
+SEARCH_LENGTH = 100
 # The name of the "Chercher" button of every chooser; its value names the field searched.
 SEARCH_BUTTON = "chooser_search"
+
+
+def search_text(raw: str | None) -> str:
+    """What was typed in a search box, as the database may receive it: trimmed, bounded, and
+    without NUL characters, which PostgreSQL refuses in any text (a 500, before this)."""
+    return (raw or "").replace("\x00", "").strip()[:SEARCH_LENGTH]
 
 
 def _no_detail(obj: Model) -> str:
@@ -49,13 +57,13 @@ class Chooser:
     def matches(self, queryset: QuerySet, text: str, limit: int = LIMIT) -> list[Model]:
         """At most ``limit`` objects of ``queryset`` matching ``text`` (its first rows when
         ``text`` is empty): one query, plus what ``prepare`` prefetches."""
-        found = queryset.search(text) if text.strip() else queryset
+        found = queryset.search(text) if text else queryset
         return list(self.prepare(found)[:limit])
 
     def response(self, request: HttpRequest, queryset: QuerySet) -> JsonResponse:
         """The endpoint's answer for ``?q=``: ``{"results": [{"value", "label", "detail"}],
         "more": whether there are other matches}``."""
-        found = self.matches(queryset, request.GET.get("q", "")[:100], LIMIT + 1)
+        found = self.matches(queryset, search_text(request.GET.get("q")), LIMIT + 1)
         results = [
             {"value": obj.pk, "label": self.label(obj), "detail": self.detail(obj)}
             for obj in found[:LIMIT]
@@ -93,7 +101,7 @@ class ChooserWidget(forms.Widget):
         return ChooserEntry(
             value=data.get(name),
             values=values,
-            search=(data.get(self.search_name(name)) or "").strip(),
+            search=search_text(data.get(self.search_name(name))),
             searched=data.get(SEARCH_BUTTON) == name,
         )
 

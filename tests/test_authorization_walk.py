@@ -317,7 +317,7 @@ ROWS = {
     "accompaniment:portal_workshop_unregister": Row(
         BENEFICIARIES, on("workshop"), scoped=True, form=True
     ),
-    "accompaniment:portal_addresses": Row(BENEFICIARIES),
+    "accompaniment:portal_addresses": Row(BENEFICIARIES, form=True),
     "accompaniment:portal_file_access": Row(BENEFICIARIES),
     "accompaniment:portal_consent_withdraw": Row(
         BENEFICIARIES, on("consent"), get=405, scoped=True

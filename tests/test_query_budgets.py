@@ -36,9 +36,9 @@ BUDGET = 15
 # "My data" shows everything the programme keeps about the person: one query per kind of data,
 # whatever the quantity of each.
 OWN_BUDGETS = {
-    "beneficiary: portal data": 24,
-    "beneficiary: portal data, printed": 24,
-    "beneficiary: portal data, ZIP": 24,
+    "beneficiary: portal data": 26,
+    "beneficiary: portal data, printed": 26,
+    "beneficiary: portal data, ZIP": 26,
 }
 # The statistics and the funder report: one grouped query per table of figures, whatever the
 # size of the programme.

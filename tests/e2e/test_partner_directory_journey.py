@@ -68,7 +68,8 @@ def accompanier_finds_the_partner(page, live_server):
 def accompanier_refers_a_person(page, live_server, beneficiary):
     page.goto(f"{live_server.url}{beneficiary.get_absolute_url()}")
     page.get_by_role("link", name="Orienter vers un partenaire").click()
-    page.get_by_role("combobox", name="Partenaire").select_option(label=PARTNER)
+    page.get_by_role("combobox", name="Partenaire").press_sequentially("volcans")
+    page.get_by_role("option", name=PARTNER).click()
     page.get_by_role("combobox", name="Besoin").select_option(label=THEME)
     page.get_by_label("Message au partenaire").fill("Besoin d'un colis cette semaine.")
     page.get_by_role("checkbox", name="Téléphone").check()

@@ -51,3 +51,11 @@ def test_only_staff_may_ask(client, beneficiary_user):
     assert client.get(URL).status_code == 404
     client.logout()
     assert client.get(URL).status_code == 302
+
+
+def test_a_search_with_a_nul_character_or_a_whole_page_of_text_still_answers(client, accompanier):
+    """PostgreSQL refuses a NUL in any text: the endpoint answered 500 to ``?q=%00``."""
+    PartnerFactory(name="Épicerie du Port")
+    client.force_login(accompanier)
+    assert names(client, "epi\x00cerie") == ["Épicerie du Port"]
+    assert names(client, "epicerie" + " " * 200 + "x" * 5000) == ["Épicerie du Port"]
