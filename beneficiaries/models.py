@@ -659,18 +659,24 @@ class ContactChangeRequest(TimeStampedModel):
         return rows
 
 
-class DeletionRequestQuerySet(models.QuerySet):
+class PersonRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(handled_at=None)
 
 
-class DeletionRequest(TimeStampedModel):
-    """The person asked for their data to be deleted: a task for a coordinator, who checks
-    what the law requires to keep and marks the request handled."""
-
-    beneficiary = models.ForeignKey(
-        Beneficiary, on_delete=models.CASCADE, related_name="deletion_requests"
+def one_pending_request(name: str, message: str) -> models.UniqueConstraint:
+    """A person has at most one request of a kind waiting for the coordination."""
+    return models.UniqueConstraint(
+        fields=["beneficiary"],
+        condition=Q(handled_at__isnull=True),
+        name=name,
+        violation_error_message=message,
     )
+
+
+class PersonRequest(TimeStampedModel):
+    """Something the person asked of the coordination from their space, handled once."""
+
     handled_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -680,23 +686,32 @@ class DeletionRequest(TimeStampedModel):
         related_name="+",
     )
 
-    objects = DeletionRequestQuerySet.as_manager()
+    objects = PersonRequestQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("demande de suppression")
-        verbose_name_plural = _("demandes de suppression")
+        abstract = True
         ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["beneficiary"],
-                condition=Q(handled_at__isnull=True),
-                name="deletion_request_one_pending",
-                violation_error_message=_("Une demande de suppression est déjà en cours."),
-            )
-        ]
 
     def __str__(self):
         return str(self.beneficiary)
+
+
+class DeletionRequest(PersonRequest):
+    """The person asked for their data to be deleted: a task for a coordinator, who checks
+    what the law requires to keep and marks the request handled."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+
+    class Meta(PersonRequest.Meta):
+        verbose_name = _("demande de suppression")
+        verbose_name_plural = _("demandes de suppression")
+        constraints = [
+            one_pending_request(
+                "deletion_request_one_pending", _("Une demande de suppression est déjà en cours.")
+            )
+        ]
 
 
 def one_month_after(day: datetime.date) -> datetime.date:
@@ -705,44 +720,22 @@ def one_month_after(day: datetime.date) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class AccessRequestQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(handled_at=None)
-
-
-class AccessRequest(TimeStampedModel):
+class AccessRequest(PersonRequest):
     """The person asked for a copy of everything, staff working notes included (right of
     access, RGPD article 15): the coordination answers within one month."""
 
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.CASCADE, related_name="access_requests"
     )
-    handled_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
-    objects = AccessRequestQuerySet.as_manager()
-
-    class Meta:
+    class Meta(PersonRequest.Meta):
         verbose_name = _("demande d'accès aux données")
         verbose_name_plural = _("demandes d'accès aux données")
-        ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["beneficiary"],
-                condition=Q(handled_at__isnull=True),
-                name="access_request_one_pending",
-                violation_error_message=_("Une demande d'accès est déjà en cours."),
+            one_pending_request(
+                "access_request_one_pending", _("Une demande d'accès est déjà en cours.")
             )
         ]
-
-    def __str__(self):
-        return str(self.beneficiary)
 
     @property
     def due_on(self) -> datetime.date:

@@ -23,6 +23,7 @@ from .models import (
     Consent,
     ContactChangeRequest,
     DeletionRequest,
+    PersonRequest,
     PortalInvitation,
     new_invitation_token,
 )
@@ -460,56 +461,46 @@ def _move_login_email(user, email):
     return True
 
 
+def _open_request(model: type[PersonRequest], *, beneficiary, by, event: str) -> PersonRequest:
+    """The person's pending request of this kind, made (and journaled) if there was none."""
+    request, created = model.objects.pending().get_or_create(beneficiary=beneficiary)
+    if created:
+        record(actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event=event)
+    return request
+
+
+def _mark_handled(request: PersonRequest, *, by, event: str) -> bool:
+    """Marks a pending request handled; False when someone else already did."""
+    now = timezone.now()
+    updated = (
+        type(request)
+        .objects.filter(pk=request.pk, handled_at=None)
+        .update(handled_at=now, handled_by=by, updated_at=now)
+    )
+    if updated:
+        record(actor=by, action=AuditEntry.Action.UPDATE, target=request.beneficiary, event=event)
+    return bool(updated)
+
+
 @transaction.atomic
-def request_deletion(*, beneficiary, by):
+def request_deletion(*, beneficiary, by) -> DeletionRequest:
     """A pending deletion request for the coordinators (one at a time)."""
-    request, created = DeletionRequest.objects.pending().get_or_create(beneficiary=beneficiary)
-    if created:
-        record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            target=beneficiary,
-            event="deletion.requested",
-        )
-    return request
-
-
-@transaction.atomic
-def mark_deletion_handled(*, deletion_request, by):
-    updated = DeletionRequest.objects.filter(pk=deletion_request.pk, handled_at=None).update(
-        handled_at=timezone.now(), handled_by=by, updated_at=timezone.now()
+    return _open_request(
+        DeletionRequest, beneficiary=beneficiary, by=by, event="deletion.requested"
     )
-    if updated:
-        record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            target=deletion_request.beneficiary,
-            event="deletion.handled",
-        )
-    return bool(updated)
 
 
 @transaction.atomic
-def request_access(*, beneficiary, by):
+def mark_deletion_handled(*, deletion_request: DeletionRequest, by) -> bool:
+    return _mark_handled(deletion_request, by=by, event="deletion.handled")
+
+
+@transaction.atomic
+def request_access(*, beneficiary, by) -> AccessRequest:
     """A pending right-of-access request (a full copy, staff notes included), one at a time."""
-    request, created = AccessRequest.objects.pending().get_or_create(beneficiary=beneficiary)
-    if created:
-        record(
-            actor=by, action=AuditEntry.Action.UPDATE, target=beneficiary, event="access.requested"
-        )
-    return request
+    return _open_request(AccessRequest, beneficiary=beneficiary, by=by, event="access.requested")
 
 
 @transaction.atomic
-def mark_access_request_handled(*, access_request, by):
-    updated = AccessRequest.objects.filter(pk=access_request.pk, handled_at=None).update(
-        handled_at=timezone.now(), handled_by=by, updated_at=timezone.now()
-    )
-    if updated:
-        record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            target=access_request.beneficiary,
-            event="access.handled",
-        )
-    return bool(updated)
+def mark_access_request_handled(*, access_request: AccessRequest, by) -> bool:
+    return _mark_handled(access_request, by=by, event="access.handled")

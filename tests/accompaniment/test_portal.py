@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accompaniment.models import Registration, Step
 from beneficiaries.models import Beneficiary, Commune, Consent, DeletionRequest
+from soli_dome.audit.models import AuditEntry
 from tests.accompaniment.factories import (
     GoalFactory,
     NoteFactory,
@@ -452,6 +453,16 @@ def test_coordinator_marks_a_deletion_request_handled(logged_in, me, client, coo
     client.post(reverse("beneficiaries:deletion_request_handled", args=[request.pk]))
     request.refresh_from_db()
     assert request.handled_by == coordinator
+
+
+def test_a_request_marked_handled_twice_is_journaled_once(logged_in, me, client, coordinator):
+    logged_in.post(reverse("accompaniment:portal_deletion_request"))
+    request = me.deletion_requests.get()
+    client.force_login(coordinator)
+    url = reverse("beneficiaries:deletion_request_handled", args=[request.pk])
+    client.post(url)
+    client.post(url)  # a second coordinator, or a double click
+    assert AuditEntry.objects.filter(event="deletion.handled").count() == 1
 
 
 # Bounded queries -------------------------------------------------------------------------
