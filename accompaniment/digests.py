@@ -9,12 +9,13 @@ platform, the details stay behind the links.
 import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.models import Goal, Referral, Session
-from accompaniment.reminders import write_step_reminders
+from accompaniment.reminders import DIGEST_KINDS, NO_DIGEST_WANTED, write_step_reminders
 from beneficiaries.models import RETENTION_WARNING_DAYS, Assignment, Beneficiary, Consent
 from partners.models import Partner
 from soli_dome.notifications import outbox
@@ -121,13 +122,14 @@ def links():
         "partners_to_review": "partners:partner_review_list",
         "outbox": "notifications:notification_list",
         "retention": "accompaniment:retention_list",
+        "preferences": "accompaniment:staff_preferences",
     }
     return {key: settings.SITE_URL + reverse(name) for key, name in names.items()}
 
 
 def write_digests(today):
     now = timezone.now()
-    staff = User.objects.filter(is_active=True).exclude(email="")
+    staff = User.objects.filter(is_active=True, wants_digest=True).exclude(email="")
     for accompanier in staff.filter(role=User.Role.ACCOMPANIER):
         digest = accompanier_digest(accompanier, today)
         if digest:
@@ -151,6 +153,20 @@ def write_digests(today):
             context=digest,
             due_at=now,
         )
+
+
+def pending_digests(user: User):
+    return Notification.objects.coming_for(user).filter(kind__in=DIGEST_KINDS)
+
+
+@transaction.atomic
+def save_staff_preferences(form) -> User:
+    """Saves a staff member's choices; a digest written but not sent yet follows them (it
+    no longer goes once they said they do not want it)."""
+    user = form.save()
+    if not user.wants_digest:
+        outbox.cancel_pending(pending_digests(user), reason=NO_DIGEST_WANTED)
+    return user
 
 
 def write_daily_notifications(today=None):

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accompaniment.models import Goal, Participation, Registration, Session, Step, Workshop
 from beneficiaries.models import Beneficiary, Consent
@@ -567,13 +568,22 @@ def no_longer_standing(topic, beneficiary):
     return None
 
 
+DIGEST_KINDS = (Notification.Kind.ACCOMPANIER_DIGEST, Notification.Kind.COORDINATOR_DIGEST)
+NO_DIGEST_WANTED = gettext_lazy("Ne veut plus recevoir le résumé.")
+
+
 def still_wanted(notification):
     """The send-time check (registered with the outbox): None when the message may go, or why
     it may not."""
     model = _recipient_model(notification)
     if model == "user":
-        active = User.objects.filter(pk=notification.recipient_id, is_active=True).exists()
-        return None if active else _("Compte désactivé.")
+        user = User.objects.filter(pk=notification.recipient_id).only("is_active", "wants_digest")
+        user = user.first()
+        if user is None or not user.is_active:
+            return _("Compte désactivé.")
+        if notification.kind in DIGEST_KINDS and not user.wants_digest:
+            return NO_DIGEST_WANTED
+        return None
     if model != "beneficiary":
         return None
     beneficiary = _file_of(notification)

@@ -241,6 +241,7 @@ ROWS = {
     # Files: closing, plan, history, notes, referrals, reminders, supports
     "accompaniment:file_close": Row(STAFF, FILE, scoped=True, form=True),
     "accompaniment:dashboard": Row(STAFF),
+    "accompaniment:staff_preferences": Row(STAFF, form=True),
     "accompaniment:network_overview": Row(COORDINATORS, form=True),
     "accompaniment:network_export": Row(COORDINATORS, fixed(table="categories")),
     "accompaniment:plan_detail": Row(STAFF, FILE, scoped=True, get=302),

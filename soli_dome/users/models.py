@@ -56,6 +56,8 @@ class User(AbstractUser):
         choices=[("fr", "Français"), ("en", "English")],
         default="fr",
     )
+    # Staff: the accompanier's daily digest or the coordinators' weekly one, by e-mail.
+    wants_digest = models.BooleanField(_("recevoir le résumé par e-mail"), default=True)
     # Changed when a second factor is added, removed or reset: it is part of the session
     # hash, so that every other session of the person is signed out, as a password change does.
     session_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
