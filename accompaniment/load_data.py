@@ -2,7 +2,8 @@
 
 The default sizes are those of a programme after a few years: 10,000 people, 60 accompaniers
 (about 170 people each), 200,000 sessions, 3,000 partners, 100,000 messages and 100,000 journal
-entries, plus one person with 100 sessions (the heaviest file page). Rows go in with
+entries, plus one person with 100 sessions (the heaviest file page), and the questionnaires
+(FIES and food practices) at entry for most people and at exit for most who left. Rows go in with
 ``bulk_create`` in batches, sessions a chunk at a time so that memory stays bounded, and a
 seeded random generator makes two runs with the same sizes alike.
 
@@ -37,6 +38,14 @@ from accompaniment.models import (
     Support,
     Theme,
     Workshop,
+)
+from accompaniment.models.assessments import (
+    FIES_FIELDS,
+    PRACTICE_QUESTIONS,
+    FoodInsecurityAssessment,
+    Moment,
+    PracticesCheckIn,
+    fies_score,
 )
 from accompaniment.models.calendar import CalendarFeed
 from accompaniment.models.supports import social_bonus
@@ -283,6 +292,7 @@ class Generator:
         self.step("sessions", self.make_sessions)
         self.step("workshops", self.make_workshops)
         self.step("referrals, supports, exit reviews", self.make_referrals_supports_reviews)
+        self.step("questionnaires", self.make_questionnaires)
         self.step("notifications", self.make_notifications)
         self.step("journal", self.make_journal)
         return {
@@ -697,6 +707,57 @@ class Generator:
         insert(Referral, referrals)
         insert(Support, supports)
         insert(ExitReview, reviews)
+
+    def fies(self, beneficiary: Beneficiary, moment: str, day, worry: float):
+        """A FIES questionnaire whose answers are "yes" with probability ``worry``, the more
+        severe experiences less often (the scale is ordered)."""
+        answers = {
+            name: self.random.random() < worry * (1 - index / 12)
+            for index, name in enumerate(FIES_FIELDS)
+        }
+        return FoodInsecurityAssessment(
+            beneficiary=beneficiary,
+            moment=moment,
+            taken_on=day,
+            recorded_by=self.followers[beneficiary.pk],
+            raw_score=fies_score(answers),  # bulk_create skips save(), which computes it
+            **answers,
+        )
+
+    def check_in(self, beneficiary: Beneficiary, moment: str, day, shift: int):
+        answers = {}
+        for question in PRACTICE_QUESTIONS:
+            values = sorted(question.scale.values)
+            index = self.random.randrange(len(values)) + (
+                shift if question.higher_is_better else -shift
+            )
+            answers[question.field] = values[min(max(index, 0), len(values) - 1)]
+        return PracticesCheckIn(
+            beneficiary=beneficiary,
+            moment=moment,
+            taken_on=day,
+            recorded_by=self.followers[beneficiary.pk],
+            **answers,
+        )
+
+    def make_questionnaires(self):
+        """Most people answered both questionnaires at entry; most of those who left, at exit
+        too, usually a little better off (the statistics' paired change has something to
+        show)."""
+        assessments, check_ins = [], []
+        for beneficiary in self.beneficiaries:
+            if self.random.random() > 0.85:
+                continue
+            worry = self.random.random()
+            assessments.append(self.fies(beneficiary, Moment.ENTRY, beneficiary.entry_date, worry))
+            check_ins.append(self.check_in(beneficiary, Moment.ENTRY, beneficiary.entry_date, 0))
+            if beneficiary.exit_date and self.random.random() < 0.8:
+                better = worry * self.random.uniform(0.4, 1.1)
+                day = beneficiary.exit_date
+                assessments.append(self.fies(beneficiary, Moment.EXIT, day, better))
+                check_ins.append(self.check_in(beneficiary, Moment.EXIT, day, 1))
+        insert(FoodInsecurityAssessment, assessments)
+        insert(PracticesCheckIn, check_ins)
 
     def make_notifications(self):
         beneficiary_type = ContentType.objects.get_for_model(Beneficiary)

@@ -77,3 +77,20 @@ def test_replace_starts_again_from_an_empty_programme(reference_rows):
     call_command("generate_load_data", *SMALL)
     call_command("generate_load_data", *SMALL, "--replace")
     assert (Beneficiary.objects.count(), Session.objects.count()) == (40, 300)
+
+
+def test_people_answered_the_questionnaires_at_entry_and_some_again_at_exit(generated):
+    from accompaniment.models.assessments import (
+        FIES_FIELDS,
+        FoodInsecurityAssessment,
+        Moment,
+        PracticesCheckIn,
+        fies_score,
+    )
+
+    fies = list(FoodInsecurityAssessment.objects.all())
+    moments = {moment: sum(a.moment == moment for a in fies) for moment in Moment.values}
+    assert moments[Moment.ENTRY] >= 20 and moments[Moment.EXIT] >= 1
+    assert PracticesCheckIn.objects.count() == len(fies)
+    # Written in bulk, past save(): the stored score is still the answers' score.
+    assert all(a.raw_score == fies_score({f: getattr(a, f) for f in FIES_FIELDS}) for a in fies)
