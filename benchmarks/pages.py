@@ -150,7 +150,11 @@ def slots(ids: dict[str, object]) -> list[Slot]:
         Slot("funder report (12 months)", "coordinator", "/statistiques/rapport/"),
         Slot("funder report, XLSX", "coordinator", "/statistiques/rapport.xlsx"),
         Slot("outbox page", "coordinator", "/messages/"),
+        Slot("journal page", "coordinator", "/journal/"),
         Slot("file journal", "coordinator", f"/beneficiaires/{heavy}/journal/"),
+        Slot("exports page", "coordinator", "/exports/"),
+        Slot("partner chooser (JSON)", "accompanier", "/acteurs/choisir/?q=epicerie"),
+        Slot("people chooser (JSON)", "coordinator", "/beneficiaires/choisir/?q=martin"),
         Slot("portal home", "beneficiary", "/mon-accompagnement/"),
         Slot("portal plan", "beneficiary", "/mon-accompagnement/parcours/"),
     ]
@@ -317,11 +321,13 @@ def table(results: list[Result], bare: Result, admin: Result) -> list[str]:
     return lines
 
 
-def write_report(path: Path, lines: list[str]) -> None:
+def write_report(path: Path, lines: list[str], markers: tuple[str, str] = (START, END)) -> None:
+    """``lines`` between the two markers of ``path``, replacing what was there (or at the end)."""
+    start, end = markers
     text = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = "\n".join([START, *lines, END])
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
+    block = "\n".join([start, *lines, end])
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text)
