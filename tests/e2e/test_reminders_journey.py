@@ -41,3 +41,21 @@ def test_accompanier_pauses_a_persons_reminders(page, live_server, demo):
     page.get_by_label("Rappels automatiques suspendus jusqu'au").fill(until.isoformat())
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Plus de rappel automatique jusqu'au")).to_be_visible()
+
+
+def test_accompanier_turns_the_daily_digest_off_from_the_account_menu(page, live_server, demo):
+    from soli_dome.users.models import User
+
+    login(page, live_server, "accompagnateur1@example.org")
+    page.set_viewport_size(PHONE)
+    page.get_by_role("button", name="Ouvrir le menu").click()
+    accompanier = User.objects.get(email="accompagnateur1@example.org")
+    page.get_by_role("button", name=accompanier.first_name).click()
+    page.get_by_role("link", name="Mes e-mails").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes e-mails")
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Recevoir le résumé du jour, le matin").uncheck()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("main")).to_contain_text("Vos préférences sont enregistrées.")
+    accompanier.refresh_from_db()
+    assert accompanier.wants_digest is False
