@@ -144,19 +144,30 @@ class PartnerQuerySet(models.QuerySet):
         """Every word of ``text`` in the folded text or in the name of one of the partner's
         categories, services or access conditions (as written or in the language of the
         page: "doume" finds who accepts the Doume), ignoring accents and case; on PostgreSQL
-        also a close spelling (trigram word similarity, served by the GIN index of migration
-        0003), best matches first."""
+        also, when no partner has every word as typed, a close spelling (trigram word
+        similarity, served by the GIN index of migration 0003), best matches first."""
         folded = fold(text)
         if not folded:
             return self
+        words = folded.split()
         every_word = Q()
         vocabulary = _folded_vocabulary()
-        for word in folded.split():
+        for word in words:
             every_word &= Q(search_text__contains=word) | _offering(vocabulary, word)
+        exact = self.filter(every_word)
         if connections[self.db].vendor != "postgresql":
-            return self.filter(every_word)
+            return exact
+        if exact.exists():
+            # Close spellings would only add noise to what was found as typed (a third of
+            # the directory for "epicerie", scored one by one: 80 ms on 3,000 partners). One
+            # word scores every match alike; several rank first where they stand together.
+            if len(words) == 1:
+                return exact.order_by("search_text")
+            return exact.annotate(relevance=TrigramWordSimilarity(folded, "search_text")).order_by(
+                "-relevance", "search_text"
+            )
         return (
-            self.filter(every_word | Q(search_text__trigram_word_similar=folded))
+            self.filter(search_text__trigram_word_similar=folded)
             .annotate(relevance=TrigramWordSimilarity(folded, "search_text"))
             .order_by("-relevance", "search_text")
         )
