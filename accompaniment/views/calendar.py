@@ -26,8 +26,8 @@ from soli_dome.forms import EARLIEST_DATE, LATEST_DATE
 from soli_dome.users.permissions import staff_required
 
 # A busy accompanier's month holds hundreds of appointments: each day of the month view shows
-# its first few and links to its week.
-MONTH_DAY_EVENTS = 4
+# its first few and links to its week, so the page lists at most 42 days × (3 + 1) lines.
+MONTH_DAY_EVENTS = 3
 
 
 @dataclass

@@ -100,6 +100,22 @@ def test_month_shows_my_sessions_not_others(client, accompanier, other_accompani
     assert f"?mois={first_of_next_month() - datetime.timedelta(days=1):%Y-%m}" in response.text
 
 
+def test_the_month_writes_each_appointment_once_for_every_screen(
+    client, accompanier, beneficiary_of
+):
+    """It was written twice (a grid for wide screens, a list for phones): 225 lines for a busy
+    month of the generated programme, twice the work for the server."""
+    first = first_of_next_month()
+    session = SessionFactory(
+        accompanier=accompanier,
+        participants=[beneficiary_of(accompanier)],
+        starts_at=at(first + datetime.timedelta(days=3)),
+    )
+    client.force_login(accompanier)
+    response = client.get(reverse("accompaniment:calendar_month"), {"mois": f"{first:%Y-%m}"})
+    assert response.text.count(f'href="{session.get_absolute_url()}"') == 1
+
+
 def test_an_unreadable_date_shows_the_current_period(client, accompanier):
     client.force_login(accompanier)
     week = client.get(reverse("accompaniment:calendar_week"), {"date": "demain"})

@@ -80,9 +80,7 @@ def test_people_followed_have_their_own_choices_page_not_this_one(client, benefi
     assert client.get(URL).status_code == 404
 
 
-def test_a_wrong_language_is_refused_next_to_the_field_and_nothing_changes(
-    client, accompanier
-):
+def test_a_wrong_language_is_refused_next_to_the_field_and_nothing_changes(client, accompanier):
     response = choose(client, accompanier, language="xx")
     accompanier.refresh_from_db()
     assert (response.status_code, accompanier.wants_digest) == (422, True)

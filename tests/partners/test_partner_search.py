@@ -71,9 +71,7 @@ def test_typo_tolerant_search_lists_the_closest_first(requires_postgresql, staff
     assert listed(staff_client, q="epicrie solidaire")[0] == "Épicerie solidaire du Vergnes"
 
 
-def test_close_spellings_come_only_when_nothing_matches_as_typed(
-    requires_postgresql, staff_client
-):
+def test_close_spellings_come_only_when_nothing_matches_as_typed(requires_postgresql, staff_client):
     PartnerFactory(name="Épicrie du Port")  # a typo in the listing itself
     assert listed(staff_client, q="epicerie") == ["Épicerie solidaire du Vergnes"]
 
