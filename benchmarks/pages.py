@@ -381,6 +381,7 @@ def main() -> None:
 
     from benchmarks.client import Browser
 
+    machine = machine_description()  # before the run: its load average is the machine's own
     port = free_port()
     var_dir = Path(tempfile.mkdtemp(prefix="solidome-bench-"))
     environment = {
@@ -467,7 +468,7 @@ def main() -> None:
     lines = [
         f"### Results — {timezone.localdate():%d %B %Y}",
         "",
-        f"Machine: {machine_description()}.",
+        f"Machine: {machine}.",
         f"Data: `generate_load_data` — {sizes['beneficiaries']:,} beneficiaries, "
         f"{sizes['sessions']:,} sessions, {sizes['partners']:,} partners, "
         f"{sizes['notifications']:,} messages, {sizes['journal']:,} journal entries.",

@@ -220,6 +220,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to the PostgreSQL database of generate_load_data.")
     from benchmarks.pages import machine_description, write_report
 
+    machine = machine_description()  # before the run: its load average is the machine's own
     var_dir = Path(tempfile.mkdtemp(prefix="solidome-reporting-"))
     environment = {
         **os.environ,
@@ -256,7 +257,7 @@ def main() -> None:
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
     header = (
-        f"### Results — {time.strftime('%d %B %Y')}\n\nMachine: {machine_description()}.\n"
+        f"### Results — {time.strftime('%d %B %Y')}\n\nMachine: {machine}.\n"
         "Command: `python -m benchmarks.reporting`."
     )
     lines = report_lines(statistic_rows, export_rows, header)
