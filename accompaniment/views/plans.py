@@ -32,7 +32,7 @@ from accompaniment.templatetags.plan_panels import (
     timeline_panel_context,
 )
 from beneficiaries.models import Beneficiary
-from soli_dome.audit.models import AuditEntry, record, record_read
+from soli_dome.audit.models import record_read
 from soli_dome.users.permissions import staff_required
 
 PLAN_PANEL = "accompaniment/includes/_plan_panel.html"
@@ -126,6 +126,19 @@ def plan_detail(request, pk):
     return _vary(render(request, PLAN_PANEL, plan_panel_context(beneficiary=beneficiary)))
 
 
+def _edit_form(request, context: dict, *, page: str, inline: str, replaces: str):
+    """The edit form of a goal or a step: a page of its own, or in place in the plan panel
+    (htmx). The form posts to the whole panel; its errors only replace the form itself."""
+    if request.method == "GET":
+        record_read(
+            actor=request.user, target=context["beneficiary"], event="file.plan_form_opened"
+        )
+    if request.htmx:
+        response = render(request, inline, context)
+        return _vary(reswap(retarget(response, replaces), "outerHTML"))
+    return _vary(render(request, page, context))
+
+
 @staff_required
 @_refusing_closed_files
 def goal_create(request, pk):
@@ -157,20 +170,13 @@ def goal_update(request, pk):
             services.update_goal(form=form, by=request.user)
             notice = _("L'objectif « %(goal)s » est modifié.") % {"goal": goal}
             return _plan_done(request, beneficiary, notice)
-    if request.method == "GET":
-        record(
-            actor=request.user,
-            action=AuditEntry.Action.READ,
-            target=beneficiary,
-            event="file.plan_form_opened",
-        )
-    context = {"beneficiary": beneficiary, "goal": goal, "form": form}
-    if request.htmx:
-        response = render(request, "accompaniment/includes/_goal_form_inline.html", context)
-        # The form posts to the whole panel; its errors only replace the form itself.
-        response = reswap(retarget(response, f"#goal-{goal.pk}"), "outerHTML")
-        return _vary(response)
-    return _vary(render(request, "accompaniment/goal_form.html", context))
+    return _edit_form(
+        request,
+        {"beneficiary": beneficiary, "goal": goal, "form": form},
+        page="accompaniment/goal_form.html",
+        inline="accompaniment/includes/_goal_form_inline.html",
+        replaces=f"#goal-{goal.pk}",
+    )
 
 
 @staff_required
@@ -245,19 +251,13 @@ def step_update(request, pk):
             services.update_step(form=form, by=request.user)
             notice = _("L'action « %(step)s » est modifiée.") % {"step": step}
             return _plan_done(request, beneficiary, notice)
-    if request.method == "GET":
-        record(
-            actor=request.user,
-            action=AuditEntry.Action.READ,
-            target=beneficiary,
-            event="file.plan_form_opened",
-        )
-    context = {"beneficiary": beneficiary, "goal": step.goal, "step": step, "form": form}
-    if request.htmx:
-        response = render(request, "accompaniment/includes/_step_form_inline.html", context)
-        response = reswap(retarget(response, f"#step-{step.pk}"), "outerHTML")
-        return _vary(response)
-    return _vary(render(request, "accompaniment/step_form.html", context))
+    return _edit_form(
+        request,
+        {"beneficiary": beneficiary, "goal": step.goal, "step": step, "form": form},
+        page="accompaniment/step_form.html",
+        inline="accompaniment/includes/_step_form_inline.html",
+        replaces=f"#step-{step.pk}",
+    )
 
 
 @staff_required
@@ -333,12 +333,7 @@ def timeline_recent(request, pk):
     beneficiary = _file(request, pk)
     if not request.htmx:
         return _vary(redirect("accompaniment:plan_timeline", pk=beneficiary.pk))
-    record(
-        actor=request.user,
-        action=AuditEntry.Action.READ,
-        target=beneficiary,
-        event="file.timeline_read",
-    )
+    record_read(actor=request.user, target=beneficiary, event="file.timeline_read")
     context = timeline_panel_context(beneficiary=beneficiary, user=request.user)
     return _vary(render(request, TIMELINE_PANEL, context))
 
