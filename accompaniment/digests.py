@@ -96,6 +96,15 @@ def coordinator_digest(today):
     }
 
 
+def _render_digest(user, template, context):
+    return outbox.render(
+        template=template,
+        context={**context, "user": user, "site_url": settings.SITE_URL, "links": links()},
+        channel=Notification.Channel.EMAIL,
+        language=user.language,
+    )
+
+
 def _write_digest(user, *, key, kind, template, context, due_at):
     outbox.write(
         key=key,
@@ -105,13 +114,24 @@ def _write_digest(user, *, key, kind, template, context, due_at):
         address=user.email,
         language=user.language,
         due_at=due_at,
-        content=outbox.render(
-            template=template,
-            context={**context, "user": user, "site_url": settings.SITE_URL, "links": links()},
-            channel=Notification.Channel.EMAIL,
-            language=user.language,
-        ),
+        content=_render_digest(user, template, context),
     )
+
+
+def _rewrite_pending_digests(user: User) -> None:
+    """The digests not sent yet, written again in the user's language (their key ends with
+    their day); one with nothing left to say is cancelled."""
+    for digest in pending_digests(user):
+        day = datetime.date.fromisoformat(digest.idempotency_key.rsplit(":", 1)[1])
+        if digest.kind == Notification.Kind.ACCOMPANIER_DIGEST:
+            template, context = "accompanier_digest", accompanier_digest(user, day)
+        else:
+            template, context = "coordinator_digest", coordinator_digest(day)
+        if context is None:
+            outbox.cancel_pending(Notification.objects.filter(pk=digest.pk))
+            continue
+        content = {**_render_digest(user, template, context), "language": user.language}
+        outbox.update_pending(digest, due_at=digest.due_at, content=content)
 
 
 def links():
@@ -161,11 +181,13 @@ def pending_digests(user: User):
 
 @transaction.atomic
 def save_staff_preferences(form) -> User:
-    """Saves a staff member's choices; a digest written but not sent yet follows them (it
-    no longer goes once they said they do not want it)."""
+    """Saves a staff member's choices; a digest written but not sent yet follows them: it
+    no longer goes once they said they do not want it, and changes language with them."""
     user = form.save()
     if not user.wants_digest:
         outbox.cancel_pending(pending_digests(user), reason=NO_DIGEST_WANTED)
+    elif "language" in form.changed_data:
+        _rewrite_pending_digests(user)
     return user
 
 

@@ -15,6 +15,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (_("Identité"), {"fields": ["first_name", "last_name"]}),
         (_("Rôle dans le programme"), {"fields": ["role"]}),
+        (_("Messages"), {"fields": ["language", "wants_digest"]}),
         (
             _("Droits techniques"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

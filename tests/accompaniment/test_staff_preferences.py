@@ -85,3 +85,21 @@ def test_a_wrong_language_is_refused_next_to_the_field_and_nothing_changes(clien
     accompanier.refresh_from_db()
     assert (response.status_code, accompanier.wants_digest) == (422, True)
     assert "is-invalid" in response.content.decode()
+
+
+def test_a_digest_not_sent_yet_changes_language_with_its_reader(
+    client, accompanier, beneficiary_of
+):
+    beneficiary_of(accompanier, last_contact_on=None)
+    write_daily_notifications()
+    choose(client, accompanier, language="en", wants_digest="on")
+    digest = Notification.objects.get(kind=Notification.Kind.ACCOMPANIER_DIGEST)
+    assert (digest.language, "Hello" in digest.body) == ("en", True)
+
+
+def test_the_weekly_digest_not_sent_yet_changes_language_too(client, coordinator):
+    NotificationFactory(failed=True)
+    write_daily_notifications(today=MONDAY)
+    choose(client, coordinator, language="en", wants_digest="on")
+    digest = Notification.objects.get(kind=Notification.Kind.COORDINATOR_DIGEST)
+    assert "1 failed message this week" in digest.body
