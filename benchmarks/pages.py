@@ -162,6 +162,33 @@ def slots(ids: dict[str, object]) -> list[Slot]:
     ]
 
 
+def production_environment(var_dir: Path, **overrides: str) -> dict[str, str]:
+    """The environment of a benchmark's processes: the production settings (DEBUG off), this
+    interpreter's virtual environment (deploy/ runs `python` and `gunicorn`), files under
+    ``var_dir``, and accounts that log in with a password alone (no TOTP device)."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-" + "s" * 40,
+        "VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+        "MFA_REQUIRED_ROLES": "",
+        **overrides,
+    }
+
+
+def collect_static(environment: dict[str, str]) -> None:
+    """The static files, collected as the image build does."""
+    subprocess.run(  # noqa: S603
+        ["sh", "deploy/collect-static"],  # noqa: S607
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 class Server:
     def __init__(self, environment: dict[str, str], var_dir: Path):
         self.environment = environment
@@ -169,13 +196,7 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        subprocess.run(  # noqa: S603
-            ["sh", "deploy/collect-static"],  # noqa: S607
-            cwd=ROOT,
-            env=self.environment,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        collect_static(self.environment)
         with (self.var_dir / "gunicorn.log").open("w") as log:
             self.process = subprocess.Popen(  # noqa: S603
                 ["sh", "deploy/start-web"],  # noqa: S607
@@ -384,23 +405,15 @@ def main() -> None:
     machine = machine_description()  # before the run: its load average is the machine's own
     port = free_port()
     var_dir = Path(tempfile.mkdtemp(prefix="solidome-bench-"))
-    environment = {
-        **os.environ,
-        # deploy/ runs `python` and `gunicorn`: this interpreter's virtual environment.
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-" + "s" * 40,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_PROXY_SSL_HEADER_ENABLED": "true",
-        "VAR_DIR": str(var_dir),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
-        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "4"),
-        "LOG_LEVEL": "WARNING",
-        # The load accounts log in with a password alone (no TOTP device).
-        "MFA_REQUIRED_ROLES": "",
-    }
+    environment = production_environment(
+        var_dir,
+        DJANGO_SETTINGS_MODULE="benchmarks.settings",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_PROXY_SSL_HEADER_ENABLED="true",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),
+        GUNICORN_THREADS=os.environ.get("GUNICORN_THREADS", "4"),
+    )
     server = Server(environment, var_dir)
     server.start()
     try:
