@@ -27,6 +27,7 @@ from tests.accompaniment.factories import (
     SupportFactory,
     WorkshopFactory,
 )
+from tests.accompaniment.test_choosers import form_pages as chooser_form_pages
 from tests.notifications.factories import NotificationFactory
 from tests.partners.factories import PartnerFactory, PartnershipEventFactory
 
@@ -86,15 +87,10 @@ def add_programme(count, *, accompanier, coordinator, person, beneficiary_of):
 
 
 def form_pages(person, session, workshop):
-    """The forms that choose a partner or a person among all of them (choosers)."""
+    """The forms that choose a partner or a person among all of them, and the choosers'
+    endpoints."""
     return {
-        "referral form": reverse("accompaniment:referral_create", args=[person.pk]),
-        "inbound referral form": reverse("accompaniment:referral_inbound_create", args=[person.pk]),
-        "support form": reverse("accompaniment:support_create", args=[person.pk]),
-        "workshop form": reverse("accompaniment:workshop_create"),
-        "workshop sign-up": workshop.get_absolute_url(),
-        "session form": reverse("accompaniment:session_create"),
-        "session edit form": reverse("accompaniment:session_update", args=[session.pk]),
+        **chooser_form_pages(person=person, workshop=workshop, session=session),
         "partner chooser": reverse("partners:partner_chooser") + "?q=epicerie",
         "people chooser": reverse("beneficiaries:beneficiary_chooser") + "?q=martin",
     }

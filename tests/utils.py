@@ -13,19 +13,25 @@ SERVER_VARIABLES = {
 }
 
 
-def run_manage(*args, **env):
-    """Runs manage.py in a fresh process with only the given settings variables."""
+def run_python(*args, timeout=120, **env):
+    """Runs this interpreter on the repository's own code (``manage.py …``, ``-m module …``)
+    in a fresh process with only the given settings variables."""
     environment = {key: value for key, value in os.environ.items() if key not in SERVER_VARIABLES}
     environment.update(env)
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
+    return subprocess.run(  # noqa: S603 - our own code with fixed arguments
+        [sys.executable, *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
+
+
+def run_manage(*args, **env):
+    """Runs manage.py in a fresh process with only the given settings variables."""
+    return run_python("manage.py", *args, **env)
 
 
 def recent_events(client, beneficiary):

@@ -1,9 +1,7 @@
 """What the benchmarks' own tests share: a small generated programme on PostgreSQL, and the
 benchmark run as a command, as a developer runs it."""
 
-import os
 import subprocess
-import sys
 
 import pytest
 from django.conf import global_settings
@@ -12,7 +10,7 @@ from django.db import connection
 
 from tests.conftest import redis_url, skip_or_fail
 from tests.notifications.test_faults import database_url
-from tests.utils import ROOT, SERVER_VARIABLES
+from tests.utils import run_python
 
 
 @pytest.fixture
@@ -36,16 +34,13 @@ def small_programme(transactional_db, reference_rows, settings):
 
 def run_benchmark(module: str, *arguments: str) -> subprocess.CompletedProcess:
     """``python -m module arguments`` on the test database; fails the test on an error."""
-    environment = {k: v for k, v in os.environ.items() if k not in SERVER_VARIABLES}
-    environment.update(DATABASE_URL=database_url(), CELERY_BROKER_URL=redis_url())
-    result = subprocess.run(  # noqa: S603 - the repository's own benchmark
-        [sys.executable, "-m", module, *arguments],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
+    result = run_python(
+        "-m",
+        module,
+        *arguments,
         timeout=240,
-        check=False,
+        DATABASE_URL=database_url(),
+        CELERY_BROKER_URL=redis_url(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
