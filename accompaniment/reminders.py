@@ -577,8 +577,11 @@ def still_wanted(notification):
     it may not."""
     model = _recipient_model(notification)
     if model == "user":
-        user = User.objects.filter(pk=notification.recipient_id).only("is_active", "wants_digest")
-        user = user.first()
+        user = (
+            User.objects.filter(pk=notification.recipient_id)
+            .only("is_active", "wants_digest")
+            .first()
+        )
         if user is None or not user.is_active:
             return _("Compte désactivé.")
         if notification.kind in DIGEST_KINDS and not user.wants_digest:
